@@ -1,0 +1,263 @@
+package org.cpmft.store.content;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.UUID;
+import org.cpmft.store.StoreException;
+import org.cpmft.store.StoreTestBase;
+import org.cpmft.store.transfer.DeferredTransfer;
+import org.cpmft.store.transfer.TransferState;
+import org.junit.jupiter.api.Test;
+
+/** Chunked content streaming in and out; run on H2 and PostgreSQL. */
+public abstract class ContentStoreContract extends StoreTestBase {
+    private static final String BOB = "sip:bob@example.com";
+    private static final int CHUNK = 64 * 1024;
+
+    @Override
+    protected int chunkSize() {
+        return CHUNK;
+    }
+
+    @Test
+    void fewMebibytesOfRandomContentRoundTripWithEqualSha256() throws Exception {
+        int size = 5 * 1024 * 1024 + 12345;
+        byte[] source = random(size, 1);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, size));
+
+        // MSRP-like chunk sizes that do not line up with the store's chunks, flushed now and then.
+        Random sizes = new Random(2);
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            int pos = 0;
+            int writes = 0;
+            while (pos < size) {
+                int n = Math.min(size - pos, 1 + sizes.nextInt(40_000));
+                if (writes++ % 2 == 0) {
+                    w.write(source, pos, n);
+                } else {
+                    w.write(ByteBuffer.wrap(source, pos, n));
+                }
+                pos += n;
+                if (writes % 17 == 0) {
+                    assertThat(w.flush()).isEqualTo(pos);
+                }
+            }
+            w.finish();
+        }
+        DeferredTransfer stored = store.transfers().show(t.id());
+        assertThat(stored.state()).isEqualTo(TransferState.STORED);
+        assertThat(stored.bytesStored()).isEqualTo(size);
+
+        assertThat(sha256(store.content().openReader(t.id(), 0))).isEqualTo(sha256(source));
+        assertThat(store.content().digest(t.id(), "SHA-256")).isEqualTo(sha256(source));
+        assertThat(store.content().digest(t.id(), "SHA-1")).isEqualTo(MessageDigest.getInstance("SHA-1").digest(source));
+
+        long from = 3 * CHUNK + 777;
+        try (ContentReader r = store.content().openReader(t.id(), from)) {
+            assertThat(r.position()).isEqualTo(from);
+            assertThat(sha256(r)).isEqualTo(sha256(Arrays.copyOfRange(source, (int) from, size)));
+        }
+        try (InputStream r = store.content().openReader(t.id(), size)) {
+            assertThat(r.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void bytesStoredCountsOnlyFlushedOrFullChunks() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 10 * CHUNK));
+        ContentWriter w = store.content().openWriter(t.id(), 0);
+        w.write(new byte[100]);
+        assertThat(store.transfers().show(t.id()).bytesStored()).isZero();
+        assertThat(w.position()).isEqualTo(100);
+        assertThat(w.durablePosition()).isZero();
+        w.flush();
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(100);
+        w.write(new byte[CHUNK]);
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(CHUNK);
+        w.close();
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(CHUNK + 100);
+        assertThat(store.transfers().show(t.id()).state()).isEqualTo(TransferState.RECEIVING);
+    }
+
+    @Test
+    void aWriterAbandonedWithoutFlushLeavesTheLastDurablePointToResumeFrom() throws IOException {
+        int size = 3 * CHUNK + 500;
+        byte[] source = random(size, 3);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, size));
+        ContentWriter lost = store.content().openWriter(t.id(), 0);
+        lost.write(source, 0, CHUNK + 1000);
+        lost.flush();
+        lost.write(source, CHUNK + 1000, 700); // never flushed: as if the node crashed here
+
+        long resumeAt = store.transfers().show(t.id()).bytesStored();
+        assertThat(resumeAt).isEqualTo(CHUNK + 1000);
+        try (ContentWriter w = store.content().openWriter(t.id(), resumeAt)) {
+            w.write(source, (int) resumeAt, size - (int) resumeAt);
+            w.finish();
+        }
+        assertThat(store.content().openReader(t.id(), 0).readAllBytes()).isEqualTo(source);
+        // the stale writer cannot overwrite anything: its commit is refused and rolled back
+        lost.write(new byte[1]);
+        assertThatThrownBy(lost::flush).isInstanceOf(StoreException.class);
+        assertThat(store.content().openReader(t.id(), 0).readAllBytes()).isEqualTo(source);
+    }
+
+    @Test
+    void resumingAtAnEarlierOffsetDropsTheStoredTail() throws IOException {
+        byte[] first = random(2 * CHUNK + 300, 4);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 3 * CHUNK));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(first);
+        }
+        int keep = CHUNK + 10;
+        byte[] rest = random(3 * CHUNK - keep, 5);
+        try (ContentWriter w = store.content().openWriter(t.id(), keep)) {
+            assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(keep);
+            w.write(rest);
+            w.finish();
+        }
+        byte[] expected = new byte[3 * CHUNK];
+        System.arraycopy(first, 0, expected, 0, keep);
+        System.arraycopy(rest, 0, expected, keep, rest.length);
+        assertThat(store.content().openReader(t.id(), 0).readAllBytes()).isEqualTo(expected);
+    }
+
+    @Test
+    void contentMayStartWhereTheRecipientStopped() throws IOException {
+        int size = 2 * CHUNK;
+        byte[] source = random(size, 6);
+        int delivered = 40_000;
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, size).bytesDelivered(delivered));
+        assertThatThrownBy(() -> store.content().openWriter(t.id(), delivered + 1)).isInstanceOf(StoreException.class);
+        try (ContentWriter w = store.content().openWriter(t.id(), delivered)) {
+            w.write(source, delivered, size - delivered);
+            w.finish();
+        }
+        DeferredTransfer s = store.transfers().show(t.id());
+        assertThat(s.contentStart()).isEqualTo(delivered);
+        assertThat(s.bytesStored()).isEqualTo(size);
+        assertThat(store.content().openReader(t.id(), delivered).readAllBytes())
+                .isEqualTo(Arrays.copyOfRange(source, delivered, size));
+        assertThatThrownBy(() -> store.content().openReader(t.id(), 0)).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void offsetsOutsideTheStoredRangeAreRefused() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 1000));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(new byte[100]);
+        }
+        assertThatThrownBy(() -> store.content().openWriter(t.id(), 101)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.content().openWriter(t.id(), -1)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.content().openReader(t.id(), 101)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.content().openWriter(UUID.randomUUID(), 0)).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void writingPastTheFileSizeOrFinishingShortIsRefused() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 1000));
+        ContentWriter w = store.content().openWriter(t.id(), 0);
+        assertThatThrownBy(() -> w.write(new byte[1001])).isInstanceOf(StoreException.class);
+        w.write(new byte[999]);
+        assertThatThrownBy(w::finish).isInstanceOf(StoreException.class);
+        assertThat(store.transfers().show(t.id()).state()).isEqualTo(TransferState.RECEIVING);
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(999);
+    }
+
+    @Test
+    void unknownSizeIsFixedAtFinish() {
+        DeferredTransfer draft = newTransfer(BOB, 10).totalSize(null);
+        DeferredTransfer t = store.transfers().create(draft);
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(new byte[CHUNK + 3]);
+            w.finish();
+        }
+        assertThat(store.transfers().show(t.id()).totalSize()).isEqualTo(CHUNK + 3L);
+    }
+
+    @Test
+    void aSecondConcurrentWriterLosesOnItsFirstCommit() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 10 * CHUNK));
+        ContentWriter a = store.content().openWriter(t.id(), 0);
+        ContentWriter b = store.content().openWriter(t.id(), 0);
+        a.write(new byte[10]);
+        a.flush();
+        b.write(new byte[20]);
+        assertThatThrownBy(b::flush).isInstanceOf(StoreException.class);
+        b.close();
+        a.write(new byte[5]);
+        a.close();
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(15);
+    }
+
+    @Test
+    void contentIsWrittenOnlyWhileReceiving() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 10));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(new byte[10]);
+            w.finish();
+        }
+        assertThatThrownBy(() -> store.content().openWriter(t.id(), 10))
+                .isInstanceOf(StoreException.class).hasMessageContaining("STORED");
+    }
+
+    @Test
+    void aReaderFollowsContentStillBeingWritten() throws IOException {
+        byte[] source = random(3 * CHUNK, 7);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, source.length));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(source, 0, 1000);
+            w.flush();
+            ContentReader r = store.content().openReader(t.id(), 0);
+            byte[] got = new byte[source.length];
+            int n = r.readNBytes(got, 0, 1000);
+            assertThat(n).isEqualTo(1000);
+            w.write(source, 1000, source.length - 1000);
+            w.flush();
+            int m = r.readNBytes(got, 1000, source.length - 1000);
+            assertThat(m).isEqualTo(source.length - 1000);
+            assertThat(got).isEqualTo(source);
+        }
+    }
+
+    @Test
+    void readingContentRemovedUnderneathFails() throws IOException {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 4 * CHUNK));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(new byte[4 * CHUNK]);
+            w.finish();
+        }
+        ContentReader r = store.content().openReader(t.id(), 0);
+        assertThat(r.readNBytes(CHUNK)).hasSize(CHUNK);
+        store.transfers().fail(t.id(), "operator", null);
+        assertThatThrownBy(r::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("removed or damaged");
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static byte[] sha256(byte[] data) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(data);
+    }
+
+    static byte[] sha256(InputStream in) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[8192];
+        try (in) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return md.digest();
+    }
+}
