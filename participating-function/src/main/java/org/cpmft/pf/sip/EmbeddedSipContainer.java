@@ -48,6 +48,9 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         System.setProperty("javax.servlet.sip.ar.spi.SipApplicationRouterProvider",
                 "org.mobicents.servlet.sip.router.DefaultApplicationRouterProvider");
         Path base = Files.createDirectories(settings.workDir().toAbsolutePath());
+        // Tomcat's HostConfig resolves the host's appBase against catalina.base.
+        System.setProperty("catalina.base", base.toString());
+        System.setProperty("catalina.home", base.toString());
         Path docBase = Files.createDirectories(base.resolve("app"));
         Files.createDirectories(docBase.resolve("WEB-INF"));
         copyResource("sip.xml", docBase.resolve("WEB-INF/sip.xml"));

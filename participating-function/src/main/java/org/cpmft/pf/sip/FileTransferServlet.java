@@ -3,13 +3,11 @@ package org.cpmft.pf.sip;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import javax.servlet.ServletException;
-import javax.servlet.sip.Address;
 import javax.servlet.sip.B2buaHelper;
 import javax.servlet.sip.ServletParseException;
 import javax.servlet.sip.SipServlet;
@@ -66,11 +64,11 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         B2buaHelper helper = req.getB2buaHelper();
-        Map<String, List<String>> headers = contactOverride(req);
         SipServletRequest out;
         try {
-            out = helper.createRequest(req, true, headers);
-        } catch (RuntimeException e) {
+            out = helper.createRequest(req, true, Map.of());
+            ContactFeatureTags.copy(req, out);
+        } catch (RuntimeException | ServletParseException e) {
             anchor.release();
             throw e;
         }
@@ -213,19 +211,6 @@ public class FileTransferServlet extends SipServlet {
         if (anchor != null) {
             anchor.release();
             session.getApplicationSession().removeAttribute(ANCHOR);
-        }
-    }
-
-    /** Keeps the sender's Contact feature tags (e.g. the CPM ICSI, +sip.instance) on the forwarded INVITE. */
-    private static Map<String, List<String>> contactOverride(SipServletRequest req) throws IOException {
-        try {
-            Address contact = req.getAddressHeader("Contact");
-            if (contact == null) {
-                return Map.of();
-            }
-            return Map.of("Contact", List.of(contact.toString()));
-        } catch (ServletParseException e) {
-            throw new IOException("unparsable Contact", e);
         }
     }
 
