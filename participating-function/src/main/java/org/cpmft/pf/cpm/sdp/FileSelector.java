@@ -24,7 +24,7 @@ public record FileSelector(Optional<String> name, Optional<String> type, Optiona
                            List<String> extensions) {
 
     private static final Pattern MEDIA_TYPE = Pattern.compile(
-            "[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(;[A-Za-z0-9!#$&^_.+-]+=\"[^\"\\r\\n\\x00]*\")*");
+            "[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(;[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\r\\n\\x00]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
 
     public FileSelector {
         extensions = List.copyOf(extensions);
