@@ -64,15 +64,18 @@ public final class DeferredStore implements AutoCloseable {
      *              database must keep their clocks in sync (NTP) to well under a lease time.
      */
     public static DeferredStore open(StoreConfig config, Clock clock) {
-        HikariDataSource dataSource = dataSource(config);
+        HikariDataSource dataSource = null;
         try {
+            dataSource = dataSource(config);
             migrate(dataSource);
             SessionFactory sessionFactory = sessionFactory(dataSource);
             LOG.info("deferred store open: {}", config);
             return new DeferredStore(config, dataSource, sessionFactory, clock);
         } catch (RuntimeException e) {
-            dataSource.close();
-            throw Transactions.wrap("cannot open deferred store " + config, e);
+            if (dataSource != null) {
+                dataSource.close();
+            }
+            throw new StoreException("cannot open deferred store " + config + ": " + e.getMessage(), e);
         }
     }
 
