@@ -1,0 +1,17 @@
+package org.cpmft.msrp.client;
+
+import java.time.Duration;
+
+/**
+ * @param readPause          pause reading for this long after each body piece (a deliberately slow reader
+ *                           for backpressure tests and labs); zero for none
+ * @param socketReceiveBuffer SO_RCVBUF for accepted connections in bytes, 0 for the system default
+ */
+public record ReceiverOptions(Duration readPause, int socketReceiveBuffer) {
+    public static final ReceiverOptions DEFAULT = new ReceiverOptions(Duration.ZERO, 0);
+
+    /** A reader that pauses after every piece and keeps a small socket buffer. */
+    public static ReceiverOptions slow(Duration pause, int receiveBuffer) {
+        return new ReceiverOptions(pause, receiveBuffer);
+    }
+}

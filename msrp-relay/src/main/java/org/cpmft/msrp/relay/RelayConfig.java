@@ -1,0 +1,87 @@
+package org.cpmft.msrp.relay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+import org.cpmft.msrp.codec.MsrpDecoderLimits;
+
+/**
+ * Settings of one relay listener.
+ *
+ * @param bindHost           address to listen on
+ * @param port               TCP port, 0 for an ephemeral one (see {@link MsrpRelay#port()})
+ * @param advertisedHost     host written into the relay's MSRP URIs (a=path), defaults to bindHost
+ * @param limits             decoder limits for every connection
+ * @param transactionTimeout how long a forwarded SEND waits for the far end's response (RFC 4975 section 7.1.1: 30 s)
+ * @param connectTimeout     TCP connect timeout towards answerers
+ * @param idleTimeout        a connection with no bound session and no traffic for this long is closed
+ * @param writeBufferLow     low write-buffer water mark per connection, bytes
+ * @param writeBufferHigh    high water mark; above it the sending side stops reading
+ * @param ioThreads          Netty worker threads, 0 for Netty's default
+ * @param socketSendBuffer   SO_SNDBUF per connection in bytes, 0 for the system default; a smaller kernel
+ *                           buffer makes backpressure reach the sender sooner
+ * @param meterRegistry      where metrics go
+ */
+public record RelayConfig(String bindHost, int port, String advertisedHost, MsrpDecoderLimits limits,
+                          Duration transactionTimeout, Duration connectTimeout, Duration idleTimeout,
+                          int writeBufferLow, int writeBufferHigh, int ioThreads, int socketSendBuffer,
+                          MeterRegistry meterRegistry) {
+
+    public RelayConfig {
+        Objects.requireNonNull(bindHost, "bindHost");
+        if (advertisedHost == null || advertisedHost.isBlank()) {
+            advertisedHost = bindHost;
+        }
+        if (limits == null) {
+            limits = MsrpDecoderLimits.DEFAULT;
+        }
+        if (meterRegistry == null) {
+            meterRegistry = new SimpleMeterRegistry();
+        }
+        if (writeBufferLow <= 0 || writeBufferHigh < writeBufferLow) {
+            throw new IllegalArgumentException("bad write buffer water marks");
+        }
+    }
+
+    /** Defaults: 30 s transaction timeout, 10 s connect, 5 min idle, 32/64 KiB water marks. */
+    public static RelayConfig of(String bindHost, int port) {
+        return new RelayConfig(bindHost, port, bindHost, MsrpDecoderLimits.DEFAULT, Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofMinutes(5), 32 * 1024, 64 * 1024, 0, 0, null);
+    }
+
+    public RelayConfig withAdvertisedHost(String host) {
+        return new RelayConfig(bindHost, port, host, limits, transactionTimeout, connectTimeout, idleTimeout,
+                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, meterRegistry);
+    }
+
+    public RelayConfig withLimits(MsrpDecoderLimits l) {
+        return new RelayConfig(bindHost, port, advertisedHost, l, transactionTimeout, connectTimeout, idleTimeout,
+                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, meterRegistry);
+    }
+
+    public RelayConfig withTimeouts(Duration transaction, Duration connect, Duration idle) {
+        return new RelayConfig(bindHost, port, advertisedHost, limits, transaction, connect, idle,
+                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, meterRegistry);
+    }
+
+    public RelayConfig withWriteBuffer(int low, int high) {
+        return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
+                idleTimeout, low, high, ioThreads, socketSendBuffer, meterRegistry);
+    }
+
+    public RelayConfig withMeterRegistry(MeterRegistry registry) {
+        return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
+                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, registry);
+    }
+
+    public RelayConfig withIoThreads(int threads) {
+        return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
+                idleTimeout, writeBufferLow, writeBufferHigh, threads, socketSendBuffer, meterRegistry);
+    }
+
+    public RelayConfig withSocketSendBuffer(int bytes) {
+        return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
+                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, bytes, meterRegistry);
+    }
+}

@@ -1,0 +1,222 @@
+package org.cpmft.msrp.relay;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.cpmft.msrp.message.ByteRange;
+import org.cpmft.msrp.message.MsrpHeaderNames;
+import org.cpmft.msrp.message.MsrpHeaders;
+import org.cpmft.msrp.message.MsrpRequestHead;
+import org.cpmft.msrp.message.MsrpUri;
+import org.cpmft.msrp.message.TransactionIds;
+
+/**
+ * One side of a relayed session: the relay's own MSRP URI towards one endpoint, that endpoint's path,
+ * and the connection bound to it (RFC 4975 section 5.4).
+ */
+public final class RelayLeg {
+    /** Which SDP party the leg faces (see docs/architecture.md, "MSRP relay contract"). */
+    public enum Role {
+        /** Faces the endpoint that sent the offer; it connects to the relay (relay passive). */
+        OFFERER,
+        /** Faces the endpoint the offer was forwarded to; the relay connects to it (relay active). */
+        ANSWERER
+    }
+
+    private final Role role;
+    private final MsrpUri localPath;
+    private final RelayContext relay;
+    private RelayLeg peer;
+    private volatile List<MsrpUri> remotePath;
+    private final AtomicReference<RelayConnection> connection = new AtomicReference<>();
+    private volatile CompletableFuture<Void> connecting;
+    private volatile boolean closed;
+    private volatile SessionTeeSink tee;
+    private volatile long teeFromOffset;
+
+    RelayLeg(Role role, MsrpUri localPath, RelayContext relay) {
+        this.role = role;
+        this.localPath = localPath;
+        this.relay = relay;
+    }
+
+    void peer(RelayLeg other) {
+        this.peer = other;
+    }
+
+    RelayLeg peer() {
+        return peer;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The relay's URI for this leg, for the a=path sent to the endpoint this leg faces. */
+    public MsrpUri localPath() {
+        return localPath;
+    }
+
+    public String sessionId() {
+        return localPath.sessionId();
+    }
+
+    /** @return the endpoint's path as bound, or null */
+    public List<MsrpUri> remotePath() {
+        return remotePath;
+    }
+
+    /**
+     * Binds the endpoint's path (its SDP a=path, first hop first). On the answerer leg the relay then
+     * connects to the first hop, reusing an open connection to the same host and port when there is
+     * one, and sends the empty SEND that binds the connection to the session (RFC 4975 section 5.4).
+     *
+     * @return completes when the leg can carry traffic: at once on the offerer leg, when the far end
+     *         answered the binding SEND with 200 on the answerer leg
+     */
+    public CompletableFuture<Void> bindRemotePath(List<MsrpUri> path) {
+        if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
+        }
+        synchronized (this) {
+            if (remotePath != null) {
+                throw new IllegalStateException("remote path already bound for " + localPath);
+            }
+            remotePath = List.copyOf(path);
+            if (role == Role.OFFERER) {
+                return CompletableFuture.completedFuture(null);
+            }
+            connecting = new CompletableFuture<>();
+        }
+        CompletableFuture<Void> result = connecting;
+        relay.connect(path.get(0)).whenComplete((conn, error) -> {
+            if (error != null) {
+                relay.metrics().error("connect_failed");
+                result.completeExceptionally(error);
+                return;
+            }
+            if (closed || !bind(conn)) {
+                result.completeExceptionally(new IllegalStateException("session closed while connecting"));
+                return;
+            }
+            conn.sendLocal(bindingSend(), new BindingTransaction(result));
+        });
+        return result;
+    }
+
+    private MsrpRequestHead bindingSend() {
+        MsrpHeaders h = new MsrpHeaders()
+                .add(MsrpHeaderNames.TO_PATH, MsrpUri.formatPath(remotePath))
+                .add(MsrpHeaderNames.FROM_PATH, localPath.format())
+                .add(MsrpHeaderNames.MESSAGE_ID, TransactionIds.next())
+                .add(MsrpHeaderNames.BYTE_RANGE, new ByteRange(1, 0, 0).format());
+        return new MsrpRequestHead(TransactionIds.next(), MsrpRequestHead.SEND, h, false);
+    }
+
+    private static final class BindingTransaction implements TransactionListener {
+        private final CompletableFuture<Void> result;
+
+        BindingTransaction(CompletableFuture<Void> result) {
+            this.result = result;
+        }
+
+        @Override
+        public void onResponse(org.cpmft.msrp.message.MsrpResponseHead response) {
+            if (response.isSuccess()) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(new IllegalStateException(
+                        "binding SEND answered " + response.statusCode() + " " + response.comment()));
+            }
+        }
+
+        @Override
+        public void onFailure(int status, String reason) {
+            result.completeExceptionally(new IllegalStateException("binding SEND failed: " + status + " " + reason));
+        }
+
+        @Override
+        public boolean expectsResponse() {
+            return true;
+        }
+    }
+
+    /** The future of the relay's connect on the answerer leg, or null. */
+    CompletableFuture<Void> connecting() {
+        return connecting;
+    }
+
+    RelayConnection connection() {
+        return connection.get();
+    }
+
+    /** Binds {@code conn} to this leg if none is bound yet (first SEND on a passive leg, or connect). */
+    boolean bind(RelayConnection conn) {
+        if (connection.compareAndSet(null, conn)) {
+            conn.boundLegs().add(this);
+            if (closed) {
+                conn.boundLegs().remove(this);
+                return false;
+            }
+            return true;
+        }
+        return connection.get() == conn;
+    }
+
+    /** RFC 4975 section 5.4: the passive side binds a connection on a SEND whose From-Path is the peer's. */
+    boolean acceptsInboundFrom(List<MsrpUri> fromPath) {
+        List<MsrpUri> expected = remotePath;
+        return role == Role.OFFERER && expected != null && !fromPath.isEmpty()
+                && fromPath.get(fromPath.size() - 1).equals(expected.get(expected.size() - 1));
+    }
+
+    /**
+     * Sends a copy of what this leg's endpoint sends (SEND bodies at or after the 0-based {@code fromOffset})
+     * to {@code sink}. Replaces an earlier sink.
+     */
+    public void tee(SessionTeeSink sink, long fromOffset) {
+        this.teeFromOffset = fromOffset;
+        this.tee = sink;
+    }
+
+    SessionTeeSink tee() {
+        return tee;
+    }
+
+    long teeFromOffset() {
+        return teeFromOffset;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Detaches the leg; closes the relay's own connection when no other session uses it. */
+    void close() {
+        closed = true;
+        CompletableFuture<Void> c = connecting;
+        if (c != null) {
+            c.completeExceptionally(new IllegalStateException("session closed"));
+        }
+        RelayConnection conn = connection.get();
+        if (conn != null) {
+            conn.boundLegs().remove(this);
+            if (conn.outbound() && conn.boundLegs().isEmpty()) {
+                relay.closed(conn);
+                conn.close();
+            }
+        }
+        SessionTeeSink sink = tee;
+        if (sink != null) {
+            sink.onClose();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return role + " " + localPath;
+    }
+}
