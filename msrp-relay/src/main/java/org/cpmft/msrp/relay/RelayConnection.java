@@ -138,6 +138,7 @@ final class RelayConnection {
             q = new ArrayDeque<>();
             queued.put(source, q);
             waiting.add(source);
+            relay.metrics().wireWait();
             if (source instanceof RelayConnection s) {
                 s.pause(waitingForWire);
             }

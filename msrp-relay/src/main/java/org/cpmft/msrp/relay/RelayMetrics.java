@@ -54,6 +54,11 @@ final class RelayMetrics {
         registry.counter("msrp.relay.backpressure.pauses").increment();
     }
 
+    /** A frame had to wait because another frame was being written on the same connection. */
+    void wireWait() {
+        registry.counter("msrp.relay.wire.waits").increment();
+    }
+
     void error(String reason) {
         registry.counter("msrp.relay.errors", "reason", reason).increment();
     }

@@ -1,0 +1,168 @@
+package org.cpmft.msrp.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.cpmft.msrp.client.MsrpFileSender;
+import org.cpmft.msrp.client.MsrpTransferException;
+import org.cpmft.msrp.client.SendResult;
+import org.cpmft.msrp.message.ContinuationFlag;
+import org.cpmft.msrp.message.MsrpRequestHead;
+import org.cpmft.msrp.message.MsrpUri;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Relay behaviour against scripted far ends: connection reuse, timeouts, lost peers, the tee. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MsrpRelayPeerTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+    private MsrpRelay relay;
+    private MsrpFileSender sender;
+    private TestMsrpPeer peer;
+
+    @BeforeEach
+    void start() {
+        relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0)
+                .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(1))
+                .withWriteBuffer(8 * 1024, 16 * 1024).withSocketSendBuffer(32 * 1024));
+        sender = new MsrpFileSender();
+    }
+
+    @AfterEach
+    void stop() {
+        sender.close();
+        relay.close();
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    private Path randomFile(String name, int size, long seed) throws IOException {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return Files.write(tmp.resolve(name), data);
+    }
+
+    private RelaySessionPair pair(MsrpUri senderUri, MsrpUri answerer) throws Exception {
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(answerer)).get(5, TimeUnit.SECONDS);
+        return pair;
+    }
+
+    @Test
+    void sessionsToTheSamePeerShareOneConnectionWithoutInterleavingFrames() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        int sessions = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
+        try {
+            List<Future<SendResult>> sends = new ArrayList<>();
+            List<String> peerSessions = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                Path file = randomFile("f" + i, 700_000 + i * 1000, i);
+                MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41000 + i, "s" + i + "sender");
+                String peerSession = "peer" + i + "session";
+                peerSessions.add(peerSession);
+                RelaySessionPair p = pair(senderUri, peer.uri(peerSession));
+                sends.add(pool.submit(() -> sender.send(file, List.of(p.offererLeg().localPath()), senderUri,
+                        "application/octet-stream", 48 * 1024, WAIT)));
+            }
+            for (int i = 0; i < sessions; i++) {
+                SendResult r = sends.get(i).get(40, TimeUnit.SECONDS);
+                assertThat(peer.sha256(peerSessions.get(i))).isEqualTo(r.sha256());
+            }
+            assertThat(peer.connections.get()).isEqualTo(1);
+            System.out.printf("shared connection: %.0f frames waited for the wire%n",
+                    relay.meterRegistry().counter("msrp.relay.wire.waits").count());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void farEndNotAnsweringGives408() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.IGNORE_DATA);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41010, "senderto");
+        RelaySessionPair p = pair(senderUri, peer.uri("silent1"));
+        Path file = randomFile("t", 1000, 9);
+        assertThatThrownBy(() -> sender.send(file, List.of(p.offererLeg().localPath()), senderUri, "text/plain",
+                MsrpFileSender.ONE_CHUNK, WAIT))
+                .isInstanceOfSatisfying(MsrpTransferException.class, e -> assertThat(e.status()).isEqualTo(408));
+    }
+
+    @Test
+    void farEndDroppingTheConnectionGives481() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.CLOSE_ON_DATA);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41011, "senderlost");
+        RelaySessionPair p = pair(senderUri, peer.uri("dropper1"));
+        Path file = randomFile("l", 300_000, 10);
+        assertThatThrownBy(() -> sender.send(file, List.of(p.offererLeg().localPath()), senderUri, "text/plain",
+                100_000, WAIT))
+                .isInstanceOfSatisfying(MsrpTransferException.class, e -> assertThat(e.status()).isEqualTo(481));
+    }
+
+    @Test
+    void teeSinkGetsTheSessionBytesFromTheRequestedOffset() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41012, "sendertee");
+        RelaySessionPair p = pair(senderUri, peer.uri("teed1"));
+        Path file = randomFile("tee", 250_000, 11);
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        List<Long> firstOffsets = new ArrayList<>();
+        List<ContinuationFlag> ends = new ArrayList<>();
+        long from = 100_000;
+        p.offererLeg().tee(new SessionTeeSink() {
+            @Override
+            public void onHead(MsrpRequestHead head) {
+            }
+
+            @Override
+            public void onContent(ByteBuf content, long offset) {
+                if (firstOffsets.isEmpty()) {
+                    firstOffsets.add(offset);
+                }
+                byte[] b = new byte[content.readableBytes()];
+                content.getBytes(content.readerIndex(), b);
+                copy.writeBytes(b);
+            }
+
+            @Override
+            public void onEnd(ContinuationFlag flag) {
+                ends.add(flag);
+            }
+        }, from);
+        sender.send(file, List.of(p.offererLeg().localPath()), senderUri, "application/octet-stream", 64 * 1024, WAIT);
+        byte[] all = Files.readAllBytes(file);
+        assertThat(firstOffsets).containsExactly(from);
+        assertThat(copy.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(all, (int) from, all.length));
+        assertThat(ends).hasSize(4).last().isEqualTo(ContinuationFlag.COMPLETE);
+    }
+
+    @Test
+    void answererUnreachableFailsTheBindFuture() throws Exception {
+        RelaySessionPair pairToNowhere = relay.allocatePair();
+        MsrpUri closedPort = MsrpUri.of(false, "127.0.0.1", 1, "nobody");
+        assertThatThrownBy(() -> pairToNowhere.answererLeg().bindRemotePath(List.of(closedPort))
+                .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(Exception.class);
+        pairToNowhere.close();
+    }
+}

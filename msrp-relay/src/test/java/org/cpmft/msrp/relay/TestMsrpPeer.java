@@ -1,0 +1,121 @@
+package org.cpmft.msrp.relay;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.cpmft.msrp.codec.MsrpEncoder;
+import org.cpmft.msrp.codec.MsrpFrameDecoder;
+import org.cpmft.msrp.message.ContinuationFlag;
+import org.cpmft.msrp.message.LastMsrpContent;
+import org.cpmft.msrp.message.MsrpContent;
+import org.cpmft.msrp.message.MsrpObject;
+import org.cpmft.msrp.message.MsrpRequestHead;
+import org.cpmft.msrp.message.MsrpResponseHead;
+import org.cpmft.msrp.message.MsrpUri;
+
+/**
+ * A scripted MSRP endpoint on 127.0.0.1 serving any session-id: answers binding SENDs with 200 and,
+ * depending on {@link Behaviour}, data SENDs too; digests the bytes received per session.
+ */
+final class TestMsrpPeer implements AutoCloseable {
+    enum Behaviour { ANSWER, IGNORE_DATA, CLOSE_ON_DATA }
+
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final Channel server;
+    private final Behaviour behaviour;
+    final AtomicInteger connections = new AtomicInteger();
+    final Map<String, MessageDigest> digests = new ConcurrentHashMap<>();
+    final Map<String, Long> bytes = new ConcurrentHashMap<>();
+    final AtomicInteger completeMessages = new AtomicInteger();
+
+    TestMsrpPeer(Behaviour behaviour) {
+        this.behaviour = behaviour;
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.incrementAndGet();
+                        ch.pipeline().addLast(new MsrpFrameDecoder(), new MsrpEncoder(), new Handler());
+                    }
+                }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    MsrpUri uri(String sessionId) {
+        return MsrpUri.of(false, "127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort(), sessionId);
+    }
+
+    String sha256(String sessionId) {
+        return HexFormat.of().formatHex(digests.get(sessionId).digest());
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<MsrpObject> {
+        private MsrpRequestHead current;
+
+        Handler() {
+            super(false);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, MsrpObject msg) throws Exception {
+            if (msg instanceof MsrpRequestHead req) {
+                current = req.isSend() && req.hasBody() ? req : null;
+                if (req.isSend() && !req.hasBody()) {
+                    answer(ctx, req);
+                } else if (current != null && behaviour == Behaviour.CLOSE_ON_DATA) {
+                    ctx.close();
+                }
+            } else if (msg instanceof MsrpContent c) {
+                if (current != null) {
+                    String sid = current.toPath().get(0).sessionId();
+                    MessageDigest d = digests.computeIfAbsent(sid, k -> sha());
+                    d.update(c.content().nioBuffer());
+                    bytes.merge(sid, (long) c.content().readableBytes(), Long::sum);
+                    if (c instanceof LastMsrpContent last) {
+                        if (last.flag() == ContinuationFlag.COMPLETE) {
+                            completeMessages.incrementAndGet();
+                        }
+                        if (behaviour == Behaviour.ANSWER) {
+                            answer(ctx, current);
+                        }
+                        current = null;
+                    }
+                }
+                c.release();
+            } else if (msg instanceof MsrpResponseHead) {
+                current = null;
+            }
+        }
+
+        private void answer(ChannelHandlerContext ctx, MsrpRequestHead req) {
+            ctx.write(MsrpResponseHead.answer(req, 200, req.toPath().get(0)));
+            ctx.writeAndFlush(LastMsrpContent.empty(ContinuationFlag.COMPLETE));
+        }
+
+        private MessageDigest sha() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
