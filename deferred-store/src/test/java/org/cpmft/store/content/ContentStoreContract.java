@@ -34,6 +34,7 @@ public abstract class ContentStoreContract extends StoreTestBase {
 
         // MSRP-like chunk sizes that do not line up with the store's chunks, flushed now and then.
         Random sizes = new Random(2);
+        long writeStart = System.nanoTime();
         try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
             int pos = 0;
             int writes = 0;
@@ -51,11 +52,18 @@ public abstract class ContentStoreContract extends StoreTestBase {
             }
             w.finish();
         }
+        long writeNanos = System.nanoTime() - writeStart;
         DeferredTransfer stored = store.transfers().show(t.id());
         assertThat(stored.state()).isEqualTo(TransferState.STORED);
         assertThat(stored.bytesStored()).isEqualTo(size);
 
+        long readStart = System.nanoTime();
         assertThat(sha256(store.content().openReader(t.id(), 0))).isEqualTo(sha256(source));
+        long readNanos = System.nanoTime() - readStart;
+        // a figure for the log, not an assertion
+        System.out.printf("%s content, %d KiB chunks: write %.1f MiB/s, read %.1f MiB/s (%.2f MiB)%n", backend(),
+                CHUNK / 1024, size / 1048576.0 / (writeNanos / 1e9), size / 1048576.0 / (readNanos / 1e9),
+                size / 1048576.0);
         assertThat(store.content().digest(t.id(), "SHA-256")).isEqualTo(sha256(source));
         assertThat(store.content().digest(t.id(), "SHA-1")).isEqualTo(MessageDigest.getInstance("SHA-1").digest(source));
 
