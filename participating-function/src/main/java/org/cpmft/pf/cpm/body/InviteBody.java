@@ -53,9 +53,9 @@ public final class InviteBody {
         int sdp = -1;
         List<MimePart> parts = mp.parts();
         for (int i = 0; i < parts.size(); i++) {
-            if (parts.get(i).contentType().is(ContentType.SDP)) {
+            // Every part's Content-Type is read now, so a malformed one fails here, not later.
+            if (parts.get(i).contentType().is(ContentType.SDP) && sdp < 0) {
                 sdp = i;
-                break;
             }
         }
         return new InviteBody(contentType, ct, b, mp, sdp);

@@ -51,8 +51,12 @@ public final class FeatureTags {
         if (headerValue == null || headerValue.isBlank()) {
             return out;
         }
-        for (HeaderAddress address : HeaderAddress.parseList(headerValue)) {
-            out.add(preference(address));
+        for (String element : HeaderValues.splitTopLevel(headerValue, ',')) {
+            try {
+                out.add(preference(HeaderAddress.parse(element)));
+            } catch (IllegalArgumentException malformed) {
+                // A value this parser cannot read names no service; the others still count.
+            }
         }
         return out;
     }
