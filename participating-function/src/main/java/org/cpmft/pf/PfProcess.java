@@ -1,0 +1,119 @@
+package org.cpmft.pf;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.cpmft.msrp.codec.MsrpDecoderLimits;
+import org.cpmft.msrp.relay.MsrpRelay;
+import org.cpmft.msrp.relay.RelayConfig;
+import org.cpmft.pf.config.MsrpConfig;
+import org.cpmft.pf.config.PfConfig;
+import org.cpmft.pf.config.Ports;
+import org.cpmft.pf.config.Transport;
+import org.cpmft.pf.media.RelayMediaAnchoring;
+import org.cpmft.pf.ops.Health;
+import org.cpmft.pf.ops.HealthRegistry;
+import org.cpmft.pf.ops.JvmMetrics;
+import org.cpmft.pf.ops.OpsHttpServer;
+import org.cpmft.pf.sip.EmbeddedSipContainer;
+import org.cpmft.pf.sip.PfServices;
+import org.cpmft.store.DeferredStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running PF: store, MSRP relay, ops endpoint and SIP container, started in that order and
+ * stopped in the reverse one.
+ */
+public final class PfProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PfProcess.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    private PfProcess() {
+    }
+
+    /** Starts everything or nothing: on failure what was started is stopped and the cause rethrown. */
+    public static PfProcess start(PfConfig config) throws Exception {
+        checkPorts(config);
+        PfProcess pf = new PfProcess();
+        try {
+            pf.startAll(config);
+            return pf;
+        } catch (Exception | Error e) {
+            pf.close();
+            throw e;
+        }
+    }
+
+    /** The SIP container only logs a failed bind, so every listening port is checked first. */
+    private static void checkPorts(PfConfig config) {
+        for (Transport t : config.sip().transports()) {
+            Ports.ensureFree(config.sip().host(), config.sip().port(), t);
+        }
+        Ports.ensureFree(config.msrp().host(), config.msrp().port(), Transport.TCP);
+        if (config.msrp().tlsEnabled()) {
+            Ports.ensureFree(config.msrp().host(), config.msrp().tlsPort(), Transport.TCP);
+        }
+        Ports.ensureFree(config.http().host(), config.http().port(), Transport.TCP);
+    }
+
+    private void startAll(PfConfig config) throws Exception {
+        PrometheusMeterRegistry registry = JvmMetrics.newPrometheusRegistry();
+        started.push(registry::close);
+        started.push(JvmMetrics.bindTo(registry));
+        HealthRegistry health = new HealthRegistry(java.time.Duration.ofSeconds(2));
+        started.push(health);
+
+        DeferredStore store = DeferredStore.open(new org.cpmft.store.StoreConfig(config.store().jdbcUrl(),
+                config.store().user(), config.store().password(), config.store().poolSize(), config.store().chunkSize()));
+        started.push(store);
+        health.register("store", () -> Health.up(Map.of("database", config.store().isEmbedded() ? "h2" : "external")));
+
+        MsrpRelay relay = MsrpRelay.start(relayConfig(config.msrp(), registry));
+        started.push(relay);
+        health.register("msrp", () -> Health.up(Map.of("port", relay.port(), "activeLegs", relay.activeLegs())));
+
+        started.push(OpsHttpServer.start(config.http(), registry, health));
+
+        PfServices.publish(new PfServices(new RelayMediaAnchoring(relay), config.sip().serverHeader()));
+        EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
+                config.sip().host(), config.sip().port(),
+                config.sip().transports().stream().map(Transport::token).toList(),
+                config.sip().outboundProxy().map(Object::toString).orElse(null),
+                config.store().dataDir().resolve("sip-container")));
+        started.push(sip);
+        sip.start();
+        health.register("sip", () -> Health.up(Map.of("port", config.sip().port(),
+                "transports", config.sip().transports().stream().map(Transport::token).toList())));
+        LOG.info("PF ready: SIP {}:{} {}, MSRP {}:{}, HTTP {}:{}, store {}", config.sip().host(), config.sip().port(),
+                config.sip().transports(), config.msrp().host(), relay.port(), config.http().host(),
+                config.http().port(), config.store().isEmbedded() ? "embedded H2" : config.store().jdbcUrl());
+    }
+
+    private static RelayConfig relayConfig(MsrpConfig msrp, PrometheusMeterRegistry registry) {
+        return RelayConfig.of(msrp.host(), msrp.port())
+                .withAdvertisedHost(msrp.advertisedHost())
+                .withLimits(new MsrpDecoderLimits(msrp.maxHeaderBytes(), msrp.maxHeaders()))
+                .withTimeouts(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), msrp.idleTimeout())
+                .withMeterRegistry(registry);
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
