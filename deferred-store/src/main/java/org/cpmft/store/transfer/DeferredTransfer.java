@@ -186,7 +186,7 @@ public class DeferredTransfer {
     }
 
     /** Touches updated time for a change that keeps the state. */
-    void moveToSameState(Instant now) {
+    void touch(Instant now) {
         this.updatedAt = now;
     }
 

@@ -163,7 +163,7 @@ public final class TransferRepository {
                         + t.bytesStored() + " of " + id);
             }
             t.delivered(bytesDelivered);
-            t.moveToSameState(tx.now());
+            t.touch(tx.now());
             return null;
         });
     }
