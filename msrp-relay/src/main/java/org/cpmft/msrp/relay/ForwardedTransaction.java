@@ -55,8 +55,10 @@ final class ForwardedTransaction implements TransactionListener {
     private MsrpRequestHead failureReport(int status, String reason) {
         MsrpHeaders h = new MsrpHeaders()
                 .add(MsrpHeaderNames.TO_PATH, request.headers().get(MsrpHeaderNames.FROM_PATH))
-                .add(MsrpHeaderNames.FROM_PATH, originLeg.localPath().format())
-                .add(MsrpHeaderNames.MESSAGE_ID, request.messageId());
+                .add(MsrpHeaderNames.FROM_PATH, originLeg.localPath().format());
+        if (request.messageId() != null) {
+            h.add(MsrpHeaderNames.MESSAGE_ID, request.messageId());
+        }
         String range = request.headers().get(MsrpHeaderNames.BYTE_RANGE);
         if (range != null) {
             h.add(MsrpHeaderNames.BYTE_RANGE, range);

@@ -91,8 +91,8 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RelayConnection bound = leg.connection();
-        if (bound != connection
-                && !(bound == null && leg.acceptsInboundFrom(request.fromPath()) && leg.bind(connection))) {
+        if (bound != connection && !((bound == null || !bound.isOpen())
+                && leg.acceptsInboundFrom(request.fromPath()) && leg.bind(connection))) {
             // RFC 4975 section 5.4: traffic for a session is only accepted on the connection bound to it.
             reject(request, MsrpStatus.FORBIDDEN, "wrong_connection", leg.localPath());
             return;
@@ -118,7 +118,8 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
         MsrpRequestHead forwarded = request.withTransactionId(TransactionIds.next());
         forwarded.headers().set(MsrpHeaderNames.TO_PATH, MsrpUri.formatPath(peer.remotePath()));
         forwarded.headers().set(MsrpHeaderNames.FROM_PATH, peer.localPath().format());
-        TransactionListener listener = request.isSend() && request.failureReport() != FailureReport.NO
+        // REPORTs have no responses; any other method (SEND, extensions) gets its response mapped back.
+        TransactionListener listener = !request.isReport() && request.failureReport() != FailureReport.NO
                 ? new ForwardedTransaction(connection, leg, request, relay.metrics()) : null;
         mode = Mode.FORWARD;
         target = peerConnection;

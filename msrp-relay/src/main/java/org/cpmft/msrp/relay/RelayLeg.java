@@ -155,6 +155,11 @@ public final class RelayLeg {
 
     /** Binds {@code conn} to this leg if none is bound yet (first SEND on a passive leg, or connect). */
     boolean bind(RelayConnection conn) {
+        RelayConnection current = connection.get();
+        if (current != null && current != conn && !current.isOpen() && role == Role.OFFERER) {
+            // The endpoint reconnected after its connection dropped (e.g. to resume, RFC 5547 section 9).
+            connection.compareAndSet(current, null);
+        }
         if (connection.compareAndSet(null, conn)) {
             conn.boundLegs().add(this);
             if (closed) {
