@@ -34,7 +34,12 @@ public record SdpProblem(int mediaIndex, Code code, String detail) {
         BAD_PATH("Bad MSRP URI in a=path (RFC 4975 section 9)"),
         BAD_MAX_SIZE("Bad a=max-size (RFC 4975 section 8.6)"),
         BAD_SETUP("Bad a=setup (RFC 4145 section 4)"),
-        BAD_ACCEPT_TYPES("Missing or bad a=accept-types (RFC 4975 section 8.6)");
+        BAD_ACCEPT_TYPES("Missing or bad a=accept-types (RFC 4975 section 8.6)"),
+        MEDIA_COUNT_MISMATCH("Answer and offer differ in number of m-lines (RFC 3264 section 6)"),
+        ANSWER_REOPENS_STREAM("Answer accepts a stream the offer closed (RFC 3264 section 6)"),
+        WRONG_ANSWER_DIRECTION("Answer direction does not match the offer (RFC 3264 section 6.1)"),
+        FILE_TRANSFER_ID_MISMATCH("file-transfer-id differs from the offer (RFC 5547 section 8)"),
+        FILE_SELECTOR_MISMATCH("file-selector differs from the offer (RFC 5547 section 8)");
 
         private final String text;
 

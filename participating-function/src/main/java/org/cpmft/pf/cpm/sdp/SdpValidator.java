@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  *
  * <p>Rules, for every open (port not 0) MSRP m-line:
  * <ul>
- *   <li>{@code a=path} present with valid MSRP URIs (RFC 4975 sections 8.2 and 9);</li>
+ *   <li>{@code a=path} present with valid MSRP URIs (RFC 4975 sections 8.2 and 9), and a
+ *   non-empty {@code a=accept-types} (RFC 4975 section 8.6);</li>
  *   <li>{@code a=file-selector} present (a file transfer offer describes its file, RFC 5547
  *   section 6 / OMA CPM 7.4.1 1.c) and well-formed, with at least one selector, a valid size and hash;</li>
  *   <li>{@code a=file-transfer-id} present, a token, and unique among the streams (RFC 5547 section 6);</li>
@@ -71,6 +72,9 @@ public final class SdpValidator {
                     break;
                 }
             }
+        }
+        if (m.acceptTypes().isEmpty()) {
+            problems.add(new SdpProblem(i, SdpProblem.Code.BAD_ACCEPT_TYPES, ""));
         }
         capture(i, problems, m::maxSize);
         capture(i, problems, m::setup);

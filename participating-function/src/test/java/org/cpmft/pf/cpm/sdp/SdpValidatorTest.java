@@ -38,6 +38,8 @@ class SdpValidatorTest {
             "a=sendonly | a=x-none | BAD_DIRECTION",
             "a=sendonly | a=sendonly{NL}a=recvonly | CONFLICTING_DIRECTION",
             "a=path:msrp://h:1/s;tcp | a=x-nopath | MISSING_PATH",
+            "a=accept-types:* | a=x-no-types | BAD_ACCEPT_TYPES",
+            "a=accept-types:* | a=accept-types: | BAD_ACCEPT_TYPES",
             "a=path:msrp://h:1/s;tcp | a=path:msrp://h:1/s | BAD_PATH",
             "a=path:msrp://h:1/s;tcp | a=path:msrp://h:1/s;tcp{NL}a=max-size:big | BAD_MAX_SIZE",
             "a=path:msrp://h:1/s;tcp | a=path:msrp://h:1/s;tcp{NL}a=setup:later | BAD_SETUP",
@@ -94,7 +96,7 @@ class SdpValidatorTest {
         String bad = "m=message 1 TCP/MSRP *\r\na=sendrecv\r\na=file-selector:size:x\r\n";
         SdpValidation v = validate(HEAD + GOOD_MEDIA + bad);
         assertThat(v.problems()).extracting(SdpProblem::code).containsExactly(
-                SdpProblem.Code.MISSING_PATH, SdpProblem.Code.BAD_SIZE,
+                SdpProblem.Code.MISSING_PATH, SdpProblem.Code.BAD_ACCEPT_TYPES, SdpProblem.Code.BAD_SIZE,
                 SdpProblem.Code.MISSING_FILE_TRANSFER_ID, SdpProblem.Code.BAD_DIRECTION);
         assertThat(v.problems()).allMatch(p -> p.mediaIndex() == 1);
     }
