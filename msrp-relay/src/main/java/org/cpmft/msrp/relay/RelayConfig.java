@@ -21,12 +21,13 @@ import org.cpmft.msrp.codec.MsrpDecoderLimits;
  * @param ioThreads          Netty worker threads, 0 for Netty's default
  * @param socketSendBuffer   SO_SNDBUF per connection in bytes, 0 for the system default; a smaller kernel
  *                           buffer makes backpressure reach the sender sooner
+ * @param maxPendingTransactions requests awaiting a response per connection before their source is paused
  * @param meterRegistry      where metrics go
  */
 public record RelayConfig(String bindHost, int port, String advertisedHost, MsrpDecoderLimits limits,
                           Duration transactionTimeout, Duration connectTimeout, Duration idleTimeout,
                           int writeBufferLow, int writeBufferHigh, int ioThreads, int socketSendBuffer,
-                          MeterRegistry meterRegistry) {
+                          int maxPendingTransactions, MeterRegistry meterRegistry) {
 
     public RelayConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -39,49 +40,57 @@ public record RelayConfig(String bindHost, int port, String advertisedHost, Msrp
         if (meterRegistry == null) {
             meterRegistry = new SimpleMeterRegistry();
         }
+        if (maxPendingTransactions < 2) {
+            throw new IllegalArgumentException("maxPendingTransactions < 2");
+        }
         if (writeBufferLow <= 0 || writeBufferHigh < writeBufferLow) {
             throw new IllegalArgumentException("bad write buffer water marks");
         }
     }
 
-    /** Defaults: 30 s transaction timeout, 10 s connect, 5 min idle, 32/64 KiB water marks. */
+    /** Defaults: 30 s transaction timeout, 10 s connect, 5 min idle, 32/64 KiB water marks, 1024 pending. */
     public static RelayConfig of(String bindHost, int port) {
         return new RelayConfig(bindHost, port, bindHost, MsrpDecoderLimits.DEFAULT, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 32 * 1024, 64 * 1024, 0, 0, null);
+                Duration.ofSeconds(10), Duration.ofMinutes(5), 32 * 1024, 64 * 1024, 0, 0, 1024, null);
     }
 
     public RelayConfig withAdvertisedHost(String host) {
         return new RelayConfig(bindHost, port, host, limits, transactionTimeout, connectTimeout, idleTimeout,
-                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, meterRegistry);
+                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, maxPendingTransactions, meterRegistry);
     }
 
     public RelayConfig withLimits(MsrpDecoderLimits l) {
         return new RelayConfig(bindHost, port, advertisedHost, l, transactionTimeout, connectTimeout, idleTimeout,
-                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, meterRegistry);
+                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, maxPendingTransactions, meterRegistry);
     }
 
     public RelayConfig withTimeouts(Duration transaction, Duration connect, Duration idle) {
         return new RelayConfig(bindHost, port, advertisedHost, limits, transaction, connect, idle,
-                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, meterRegistry);
+                writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, maxPendingTransactions, meterRegistry);
     }
 
     public RelayConfig withWriteBuffer(int low, int high) {
         return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
-                idleTimeout, low, high, ioThreads, socketSendBuffer, meterRegistry);
+                idleTimeout, low, high, ioThreads, socketSendBuffer, maxPendingTransactions, meterRegistry);
     }
 
     public RelayConfig withMeterRegistry(MeterRegistry registry) {
         return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
-                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, registry);
+                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, maxPendingTransactions, registry);
     }
 
     public RelayConfig withIoThreads(int threads) {
         return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
-                idleTimeout, writeBufferLow, writeBufferHigh, threads, socketSendBuffer, meterRegistry);
+                idleTimeout, writeBufferLow, writeBufferHigh, threads, socketSendBuffer, maxPendingTransactions, meterRegistry);
     }
 
     public RelayConfig withSocketSendBuffer(int bytes) {
         return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
-                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, bytes, meterRegistry);
+                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, bytes, maxPendingTransactions, meterRegistry);
+    }
+
+    public RelayConfig withMaxPendingTransactions(int max) {
+        return new RelayConfig(bindHost, port, advertisedHost, limits, transactionTimeout, connectTimeout,
+                idleTimeout, writeBufferLow, writeBufferHigh, ioThreads, socketSendBuffer, max, meterRegistry);
     }
 }

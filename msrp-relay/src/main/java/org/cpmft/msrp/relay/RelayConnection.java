@@ -29,7 +29,7 @@ import org.cpmft.msrp.message.MsrpStatus;
  * what it had already decoded is held: at most what one read produced, so nothing grows without bound.
  * All mutable state here is confined to the channel's event loop.
  */
-final class RelayConnection {
+final class RelayConnection implements FrameSource {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayConnection.class);
     private final Channel channel;
     private final boolean outbound;
@@ -46,7 +46,10 @@ final class RelayConnection {
     private Object owner;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private final Map<Object, ArrayDeque<Queued>> queued = new HashMap<>();
-    private final Set<RelayConnection> blockedSources = new HashSet<>();
+    private final Set<FrameSource> blockedSources = new HashSet<>();
+    /** Sources paused because too many of their requests await a response on this connection. */
+    private final Set<FrameSource> throttledSources = new HashSet<>();
+    final Object waitingForResponses = new Object();
     private final Map<String, PendingTransaction> pending = new HashMap<>();
     private String frameTid;
     private boolean closed;
@@ -139,7 +142,7 @@ final class RelayConnection {
             queued.put(source, q);
             waiting.add(source);
             relay.metrics().wireWait();
-            if (source instanceof RelayConnection s) {
+            if (source instanceof FrameSource s) {
                 s.pause(waitingForWire);
             }
         }
@@ -152,6 +155,13 @@ final class RelayConnection {
             frameTid = head.transactionId();
             if (listener != null) {
                 pending.put(frameTid, new PendingTransaction(listener));
+                // Failure-Report partial entries only wait to map a possible error, they never throttle.
+                if (listener.expectsResponse() && pending.size() >= relay.config().maxPendingTransactions()
+                        && source instanceof FrameSource s
+                        && s != this && throttledSources.add(s)) {
+                    relay.metrics().pendingThrottle();
+                    s.pause(waitingForResponses);
+                }
             }
         }
         channel.writeAndFlush(msg).addListener(f -> {
@@ -164,7 +174,7 @@ final class RelayConnection {
             owner = null;
             frameTid = null;
         }
-        if (!channel.isWritable() && source instanceof RelayConnection s && blockedSources.add(s)) {
+        if (!channel.isWritable() && source instanceof FrameSource s && s != this && blockedSources.add(s)) {
             relay.metrics().backpressurePause();
             s.pause(waitingForWritability);
         }
@@ -177,8 +187,19 @@ final class RelayConnection {
             for (Queued item : q) {
                 write(next, item.msg(), item.listener());
             }
-            if (next instanceof RelayConnection s) {
+            if (next instanceof FrameSource s) {
                 s.resume(waitingForWire);
+            }
+        }
+    }
+
+    /** Lets throttled sources go on once half of the allowed pending transactions are answered. */
+    private void transactionDone() {
+        if (!throttledSources.isEmpty() && pending.size() <= relay.config().maxPendingTransactions() / 2) {
+            List<FrameSource> sources = new ArrayList<>(throttledSources);
+            throttledSources.clear();
+            for (FrameSource s : sources) {
+                s.resume(waitingForResponses);
             }
         }
     }
@@ -189,7 +210,12 @@ final class RelayConnection {
             return;
         }
         p.timer = channel.eventLoop().schedule(() -> {
-            if (pending.remove(tid) == p && p.listener.expectsResponse()) {
+            if (pending.get(tid) != p) {
+                return;
+            }
+            pending.remove(tid);
+            transactionDone();
+            if (p.listener.expectsResponse()) {
                 relay.metrics().error("transaction_timeout");
                 p.listener.onFailure(MsrpStatus.REQUEST_TIMEOUT, "no response within transaction timeout");
             }
@@ -205,6 +231,7 @@ final class RelayConnection {
         if (p.timer != null) {
             p.timer.cancel(false);
         }
+        transactionDone();
         p.listener.onResponse(response);
         return true;
     }
@@ -213,9 +240,9 @@ final class RelayConnection {
         if (blockedSources.isEmpty()) {
             return;
         }
-        List<RelayConnection> sources = new ArrayList<>(blockedSources);
+        List<FrameSource> sources = new ArrayList<>(blockedSources);
         blockedSources.clear();
-        for (RelayConnection s : sources) {
+        for (FrameSource s : sources) {
             s.resume(waitingForWritability);
         }
     }
@@ -236,12 +263,16 @@ final class RelayConnection {
         }
         queued.clear();
         for (Object w : waiting) {
-            if (w instanceof RelayConnection s) {
+            if (w instanceof FrameSource s) {
                 s.resume(waitingForWire);
             }
         }
         waiting.clear();
         onWritable();
+        for (FrameSource s : throttledSources) {
+            s.resume(waitingForResponses);
+        }
+        throttledSources.clear();
         List<PendingTransaction> failed = new ArrayList<>(pending.values());
         pending.clear();
         for (PendingTransaction p : failed) {
@@ -253,7 +284,8 @@ final class RelayConnection {
     }
 
     /** Stops reading for {@code reason}; reading resumes once every reason is withdrawn. Any thread. */
-    void pause(Object reason) {
+    @Override
+    public void pause(Object reason) {
         onLoop(() -> {
             LOG.trace("{}: pause {}", this, reason);
             pauseReasons.add(reason);
@@ -261,7 +293,8 @@ final class RelayConnection {
         });
     }
 
-    void resume(Object reason) {
+    @Override
+    public void resume(Object reason) {
         onLoop(() -> {
             LOG.trace("{}: resume {}", this, reason);
             if (pauseReasons.remove(reason) && pauseReasons.isEmpty()) {

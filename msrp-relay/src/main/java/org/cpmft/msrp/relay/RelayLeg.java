@@ -187,6 +187,28 @@ public final class RelayLeg {
         this.tee = sink;
     }
 
+    /**
+     * Plays a stored message to this leg's endpoint over the leg's connection, as SEND chunks of
+     * {@code chunkSize} bytes starting at the 0-based {@code fromOffset} (Byte-Range tells the endpoint
+     * where they belong, so a partly received file is resumed). Store reads happen on the I/O thread,
+     * one 16 KiB piece at a time and only while the connection can take data.
+     *
+     * @return completes with the bytes played once every chunk was answered 200
+     */
+    public CompletableFuture<Long> play(StoredStreamSource source, long fromOffset, int chunkSize) {
+        if (chunkSize <= 0 || fromOffset < 0 || fromOffset > source.size()) {
+            throw new IllegalArgumentException("bad chunk size or offset");
+        }
+        RelayConnection conn = connection.get();
+        if (closed || remotePath == null || conn == null || !conn.isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("leg not connected: " + this));
+        }
+        if (fromOffset == source.size() && source.size() > 0) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        return new StoredStreamPlayer(conn, this, source, fromOffset, chunkSize).start();
+    }
+
     SessionTeeSink tee() {
         return tee;
     }

@@ -59,6 +59,11 @@ final class RelayMetrics {
         registry.counter("msrp.relay.wire.waits").increment();
     }
 
+    /** A source was paused because too many of its requests await responses on one connection. */
+    void pendingThrottle() {
+        registry.counter("msrp.relay.pending.throttles").increment();
+    }
+
     void error(String reason) {
         registry.counter("msrp.relay.errors", "reason", reason).increment();
     }

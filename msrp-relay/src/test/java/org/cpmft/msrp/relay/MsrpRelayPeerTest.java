@@ -165,4 +165,78 @@ class MsrpRelayPeerTest {
                 .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(Exception.class);
         pairToNowhere.close();
     }
+
+    private static StoredStreamSource memory(byte[] data, String messageId) {
+        return new StoredStreamSource() {
+            @Override
+            public long size() {
+                return data.length;
+            }
+
+            @Override
+            public String contentType() {
+                return "application/octet-stream";
+            }
+
+            @Override
+            public String messageId() {
+                return messageId;
+            }
+
+            @Override
+            public int read(long offset, ByteBuf target) {
+                if (offset >= data.length) {
+                    return -1;
+                }
+                int n = (int) Math.min(target.writableBytes(), data.length - offset);
+                target.writeBytes(data, (int) offset, n);
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void playsAStoredMessageIntoALeg() throws Exception {
+        byte[] data = Files.readAllBytes(randomFile("stored", 1_100_000, 12));
+        try (org.cpmft.msrp.client.MsrpFileReceiver rx = org.cpmft.msrp.client.MsrpFileReceiver.listen(
+                "127.0.0.1", 0, "playrecv", tmp.resolve("played.out"))) {
+            RelaySessionPair p = relay.allocatePair();
+            p.answererLeg().bindRemotePath(List.of(rx.localUri())).get(5, TimeUnit.SECONDS);
+            long played = p.answererLeg().play(memory(data, "stored-1"), 0, 64 * 1024).get(20, TimeUnit.SECONDS);
+            org.cpmft.msrp.client.ReceiveResult got = rx.await(WAIT);
+            assertThat(played).isEqualTo(data.length);
+            assertThat(got.messageId()).isEqualTo("stored-1");
+            assertThat(Files.readAllBytes(got.file())).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void resumesPlaybackFromAByteOffset() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        byte[] data = Files.readAllBytes(randomFile("stored2", 300_000, 13));
+        RelaySessionPair p = relay.allocatePair();
+        p.answererLeg().bindRemotePath(List.of(peer.uri("resumed1"))).get(5, TimeUnit.SECONDS);
+        long from = 123_457;
+        long played = p.answererLeg().play(memory(data, "stored-2"), from, 50_000).get(20, TimeUnit.SECONDS);
+        assertThat(played).isEqualTo(data.length - from);
+        java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+        d.update(data, (int) from, (int) (data.length - from));
+        assertThat(peer.sha256("resumed1")).isEqualTo(java.util.HexFormat.of().formatHex(d.digest()));
+        assertThat(peer.completeMessages.get()).isEqualTo(1);
+    }
+
+    @Test
+    void capOnPendingTransactionsThrottlesTheSenderWithoutLoss() throws Exception {
+        relay.close();
+        relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0).withMaxPendingTransactions(2));
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41013, "sendercap");
+        RelaySessionPair p = pair(senderUri, peer.uri("capped1"));
+        Path file = randomFile("cap", 200_000, 14);
+        SendResult r = sender.send(file, List.of(p.offererLeg().localPath()), senderUri, "text/plain", 1000, WAIT);
+        assertThat(r.chunks()).isEqualTo(200);
+        assertThat(peer.sha256("capped1")).isEqualTo(r.sha256());
+        assertThat(relay.meterRegistry().counter("msrp.relay.pending.throttles").count())
+                .isPositive();
+    }
 }
