@@ -12,7 +12,9 @@ public record ServiceIndication(Optional<CpmService> service, Source source) {
 
     /** Where the service was read from, in the order {@link FeatureTags#identify} consults them. */
     public enum Source {
-        ACCEPT_CONTACT, P_ASSERTED_SERVICE, P_PREFERRED_SERVICE, CONTACT, NONE
+        ACCEPT_CONTACT, P_ASSERTED_SERVICE, P_PREFERRED_SERVICE, CONTACT, NONE,
+        /** Known from the dialog the request belongs to (a re-INVITE of an FT session). */
+        DIALOG
     }
 
     public static ServiceIndication none() {

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.cpmft.pf.cpm.body.BodyException;
 import org.cpmft.pf.cpm.body.InviteBody;
 import org.cpmft.pf.cpm.body.MimePart;
+import org.cpmft.pf.cpm.feature.CpmService;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.feature.ServiceIndication;
 import org.cpmft.pf.cpm.header.Warning;
@@ -59,6 +60,7 @@ public final class InviteAnalyzer {
         return policy;
     }
 
+    /** Decides on an initial INVITE. */
     public FtDecision analyze(InviteDescription invite) {
         ServiceIndication service = FeatureTags.identify(invite.headers());
         if (!service.isFileTransfer()) {
@@ -66,6 +68,21 @@ public final class InviteAnalyzer {
             return new FtDecision.Forward(service, InviteBody.opaque(invite.contentType(), invite.body()),
                     Optional.empty(), List.of(), false, List.of());
         }
+        return check(service, invite, false);
+    }
+
+    /**
+     * Decides on a re-INVITE inside a dialog already known to be a file transfer, whatever its
+     * feature tags: new files offered in reused m-lines (CPM 7.4.1 2.b.i) get the same checks as in
+     * an initial INVITE. A re-INVITE without SDP (session refresh, RFC 4028) and one in which no
+     * stream is left open (CPM 7.4.1 2.b.ii, port 0) are forwarded.
+     */
+    public FtDecision analyzeInDialog(InviteDescription invite) {
+        return check(new ServiceIndication(Optional.of(CpmService.FILE_TRANSFER), ServiceIndication.Source.DIALOG),
+                invite, true);
+    }
+
+    private FtDecision check(ServiceIndication service, InviteDescription invite, boolean inDialog) {
         InviteBody body;
         try {
             body = InviteBody.parse(invite.contentType(), invite.body());
@@ -74,6 +91,9 @@ public final class InviteAnalyzer {
         }
         Optional<String> sdpText = body.sdp();
         if (sdpText.isEmpty()) {
+            if (inDialog) {
+                return new FtDecision.Forward(service, body, Optional.empty(), List.of(), false, List.of());
+            }
             return reject(488, "Not Acceptable Here", "File transfer INVITE without SDP offer (RFC 5547)",
                     "no SDP in body");
         }
@@ -85,10 +105,12 @@ public final class InviteAnalyzer {
             return reject(488, "Not Acceptable Here", p.message(), e.getMessage());
         }
         SdpValidation validation = SdpValidator.validateFileTransferOffer(sdp);
-        if (!validation.isValid()) {
-            SdpProblem first = validation.first().orElseThrow();
-            return new FtDecision.Reject(488, "Not Acceptable Here", Optional.of(first.warning(warnAgent)),
-                    validation.problems().toString());
+        List<SdpProblem> problems = validation.problems().stream()
+                .filter(p -> !(inDialog && p.code() == SdpProblem.Code.NO_FILE_TRANSFER_STREAM))
+                .toList();
+        if (!problems.isEmpty()) {
+            return new FtDecision.Reject(488, "Not Acceptable Here", Optional.of(problems.get(0).warning(warnAgent)),
+                    problems.toString());
         }
         List<FileTransferStream> files = new ArrayList<>();
         for (int index : sdp.fileTransferStreams()) {

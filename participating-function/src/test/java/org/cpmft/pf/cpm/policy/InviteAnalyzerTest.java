@@ -297,4 +297,27 @@ class InviteAnalyzerTest {
         assertThatThrownBy(() -> new InviteAnalyzer(FileTransferPolicy.defaults(), "bad host")).isInstanceOf(IllegalArgumentException.class);
         assertThat(defaults.policy()).isEqualTo(FileTransferPolicy.defaults());
     }
+
+    @Test
+    void reInviteInFileTransferDialog() {
+        SipHeaders noTags = SipHeaders.of("Contact", "<sip:alice@192.0.2.1>");
+        // a re-INVITE reusing m-lines for new files gets the same checks (CPM 7.4.1 2.b.i)
+        InviteAnalyzer small = new InviteAnalyzer(new FileTransferPolicy(1000, 10240, ThumbnailHandling.STRIP, false), HOST);
+        FtDecision.Reject tooBig = rejected(small.analyzeInDialog(InviteDescription.withSdp(noTags, offer(5000))));
+        assertThat(tooBig.warning().orElseThrow().text()).isEqualTo(CpmWarnings.SIZE_EXCEEDED);
+        FtDecision.Forward ok = forwarded(small.analyzeInDialog(InviteDescription.withSdp(noTags, offer(10))));
+        assertThat(ok.isFileTransfer()).isTrue();
+        assertThat(ok.service().source()).isEqualTo(org.cpmft.pf.cpm.feature.ServiceIndication.Source.DIALOG);
+        // every stream closed (CPM 7.4.1 2.b.ii) and no SDP at all (session refresh) are forwarded
+        String allClosed = offer(10).replace("m=message 2855", "m=message 0");
+        assertThat(forwarded(small.analyzeInDialog(InviteDescription.withSdp(noTags, allClosed))).fileTransfers()).isEmpty();
+        FtDecision.Forward refresh = forwarded(small.analyzeInDialog(new InviteDescription(noTags, null, null, false)));
+        assertThat(refresh.body().isEmpty()).isTrue();
+        // outside a dialog, the same request without feature tags is not a file transfer
+        assertThat(forwarded(small.analyzeInDialog(InviteDescription.withSdp(noTags, offer(10)))).isFileTransfer()).isTrue();
+        assertThat(forwarded(small.analyze(InviteDescription.withSdp(noTags, offer(5000)))).isFileTransfer()).isFalse();
+        // but a broken offer in a dialog is still refused
+        assertThat(rejected(small.analyzeInDialog(InviteDescription.withSdp(noTags, "v=0\r\nm=message 1 TCP/MSRP *\r\n"))).status())
+                .isEqualTo(488);
+    }
 }
