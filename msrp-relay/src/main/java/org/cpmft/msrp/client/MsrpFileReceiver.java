@@ -84,6 +84,9 @@ public final class MsrpFileReceiver implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (options.tls() != null) {
+                                ch.pipeline().addLast(options.tls().serverHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new MsrpFrameDecoder(), new MsrpEncoder(), new ReceiverHandler());
                         }
                     }).bind(host, port).syncUninterruptibly().channel();
@@ -93,7 +96,7 @@ public final class MsrpFileReceiver implements AutoCloseable {
             throw e;
         }
         int boundPort = ((InetSocketAddress) server.localAddress()).getPort();
-        this.localUri = MsrpUri.of(false, host, boundPort, sessionId);
+        this.localUri = MsrpUri.of(options.tls() != null, host, boundPort, sessionId);
     }
 
     public static MsrpFileReceiver listen(String host, int port, String sessionId, Path out) throws IOException {

@@ -42,6 +42,7 @@ import org.cpmft.msrp.message.MsrpStatus;
 import org.cpmft.msrp.message.MsrpStatusHeader;
 import org.cpmft.msrp.message.MsrpUri;
 import org.cpmft.msrp.message.TransactionIds;
+import org.cpmft.msrp.tls.MsrpTls;
 
 /**
  * Sends one file as an MSRP message (RFC 4975): connects actively to the first hop of the To-Path and
@@ -55,6 +56,17 @@ public final class MsrpFileSender implements AutoCloseable {
     private static final int PIECE_SIZE = 16 * 1024;
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final MsrpTls tls;
+
+    /** A sender for {@code msrp} first hops only. */
+    public MsrpFileSender() {
+        this(null);
+    }
+
+    /** A sender that uses {@code tls.client()} when the first hop is an {@code msrps} URI. */
+    public MsrpFileSender(MsrpTls tls) {
+        this.tls = tls;
+    }
 
     /** Sends with Failure-Report yes and no Success-Report. */
     public SendResult send(Path file, List<MsrpUri> toPath, MsrpUri fromPath, String contentType, int chunkSize,
@@ -132,12 +144,19 @@ public final class MsrpFileSender implements AutoCloseable {
 
     private Channel connect(MsrpUri firstHop, SenderHandler handler, Duration timeout)
             throws IOException, TimeoutException {
+        if (firstHop.secure() && (tls == null || tls.client() == null)) {
+            throw new IOException("first hop " + firstHop + " needs TLS but the sender has no TLS settings");
+        }
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (firstHop.secure()) {
+                            ch.pipeline().addLast(tls.clientHandler(ch.alloc(), firstHop.socketHost(),
+                                    firstHop.port()));
+                        }
                         ch.pipeline().addLast(new MsrpFrameDecoder(), new MsrpEncoder(), handler);
                     }
                 });

@@ -1,17 +1,23 @@
 package org.cpmft.msrp.client;
 
 import java.time.Duration;
+import org.cpmft.msrp.tls.MsrpTls;
 
 /**
- * @param readPause          pause reading for this long after each body piece (a deliberately slow reader
- *                           for backpressure tests and labs); zero for none
+ * @param readPause           pause reading for this long after each body piece (a deliberately slow
+ *                            reader for backpressure tests and labs); zero for none
  * @param socketReceiveBuffer SO_RCVBUF for accepted connections in bytes, 0 for the system default
+ * @param tls                 listen with TLS (the local URI becomes {@code msrps}), null for plain TCP
  */
-public record ReceiverOptions(Duration readPause, int socketReceiveBuffer) {
-    public static final ReceiverOptions DEFAULT = new ReceiverOptions(Duration.ZERO, 0);
+public record ReceiverOptions(Duration readPause, int socketReceiveBuffer, MsrpTls tls) {
+    public static final ReceiverOptions DEFAULT = new ReceiverOptions(Duration.ZERO, 0, null);
 
     /** A reader that pauses after every piece and keeps a small socket buffer. */
     public static ReceiverOptions slow(Duration pause, int receiveBuffer) {
-        return new ReceiverOptions(pause, receiveBuffer);
+        return new ReceiverOptions(pause, receiveBuffer, null);
+    }
+
+    public static ReceiverOptions secure(MsrpTls tls) {
+        return new ReceiverOptions(Duration.ZERO, 0, tls);
     }
 }

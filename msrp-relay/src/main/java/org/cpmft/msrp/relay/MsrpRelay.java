@@ -59,6 +59,9 @@ public final class MsrpRelay implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (config.tls() != null) {
+                            ch.pipeline().addLast("tls", config.tls().serverHandler(ch.alloc()));
+                        }
                         initPipeline(ch, new RelayConnection(ch, false, null, context));
                     }
                 });
@@ -130,7 +133,7 @@ public final class MsrpRelay implements AutoCloseable {
     }
 
     private MsrpUri newLocalPath() {
-        return MsrpUri.of(false, config.advertisedHost(), port, SessionIds.next());
+        return MsrpUri.of(config.tls() != null, config.advertisedHost(), port, SessionIds.next());
     }
 
     /** Number of legs currently known (two per open pair). */
@@ -168,8 +171,8 @@ public final class MsrpRelay implements AutoCloseable {
 
         @Override
         public CompletableFuture<RelayConnection> connect(MsrpUri firstHop) {
-            if (firstHop.secure()) {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException("msrps not configured"));
+            if (firstHop.secure() && (config.tls() == null || config.tls().client() == null)) {
+                return CompletableFuture.failedFuture(new IllegalStateException("msrps peer but no TLS configured"));
             }
             if (firstHop.port() < 0) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("no port in " + firstHop));
@@ -190,6 +193,10 @@ public final class MsrpRelay implements AutoCloseable {
                 clientBootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (firstHop.secure()) {
+                            ch.pipeline().addLast("tls", config.tls().clientHandler(ch.alloc(),
+                                    firstHop.socketHost(), firstHop.port()));
+                        }
                         initPipeline(ch, new RelayConnection(ch, true, key, context));
                     }
                 }).connect(firstHop.socketHost(), firstHop.port()).addListener(f -> {
