@@ -35,19 +35,19 @@ public final class PfProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PfProcess.class);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private volatile boolean ready;
 
-    private PfProcess() {
-    }
-
-    /** Starts everything or nothing: on failure what was started is stopped and the cause rethrown. */
-    public static PfProcess start(PfConfig config) throws Exception {
+    /**
+     * Starts everything or nothing: on failure what was started is stopped and the cause rethrown.
+     * Synchronized with {@link #close()}, so a SIGTERM during start-up waits for it, then stops all.
+     */
+    public synchronized void start(PfConfig config) throws Exception {
         checkPorts(config);
-        PfProcess pf = new PfProcess();
         try {
-            pf.startAll(config);
-            return pf;
+            startAll(config);
+            ready = true;
         } catch (Exception | Error e) {
-            pf.close();
+            close();
             throw e;
         }
     }
@@ -74,6 +74,8 @@ public final class PfProcess implements AutoCloseable {
         DeferredStore store = DeferredStore.open(new org.cpmft.store.StoreConfig(config.store().jdbcUrl(),
                 config.store().user(), config.store().password(), config.store().poolSize(), config.store().chunkSize()));
         started.push(store);
+        // Until the SIP side is in service the PF is not ready, whatever the other checks say.
+        health.register("ready", () -> ready ? Health.up() : Health.down("starting"));
         health.register("store", () -> Health.up(Map.of("database", config.store().isEmbedded() ? "h2" : "external")));
 
         MsrpRelay relay = MsrpRelay.start(relayConfig(config.msrp(), registry));
@@ -106,7 +108,8 @@ public final class PfProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        ready = false;
         while (!started.isEmpty()) {
             AutoCloseable c = started.pop();
             try {

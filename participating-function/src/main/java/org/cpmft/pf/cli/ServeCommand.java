@@ -3,6 +3,7 @@ package org.cpmft.pf.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.cpmft.pf.PfProcess;
 import org.cpmft.pf.config.ConfigException;
@@ -27,24 +28,39 @@ public final class ServeCommand implements Callable<Integer> {
 
     static int serve(Path configFile) {
         PfConfig config;
-        PfProcess pf;
         try {
             config = ConfigLoader.load(configFile, System.getenv());
-            pf = PfProcess.start(config);
-        } catch (ConfigException | PortUnavailableException e) {
+        } catch (ConfigException e) {
             System.err.println("participating-function: " + e.getMessage());
             return 2;
-        } catch (Exception e) {
-            System.err.println("participating-function: start-up failed: " + e);
-            return 1;
         }
+        PfProcess pf = new PfProcess();
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger exitStatus = new AtomicInteger();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pf.close();
+            int status = exitStatus.get();
+            try {
+                pf.close();
+            } catch (Throwable t) {
+                System.err.println("participating-function: shutdown failed: " + t);
+                status = 1;
+            }
             stopped.countDown();
             // The container leaves non-daemon threads behind; a clean stop exits 0, not 143.
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(status);
         }, "pf-shutdown"));
+        try {
+            pf.start(config);
+        } catch (ConfigException | PortUnavailableException e) {
+            System.err.println("participating-function: " + e.getMessage());
+            exitStatus.set(2);
+        } catch (Exception e) {
+            System.err.println("participating-function: start-up failed: " + e);
+            exitStatus.set(1);
+        }
+        if (exitStatus.get() != 0) {
+            return exitStatus.get();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
