@@ -13,9 +13,16 @@ public record Connection(String netType, String addrType, String address) {
         return new Connection(f[0], f[1], f[2]);
     }
 
-    /** {@code IN IP4 host} or {@code IN IP6 address} depending on the address form. */
+    /**
+     * {@code IN IP4 host} or {@code IN IP6 address} depending on the address form; the brackets of a
+     * URI-style IPv6 reference ({@code [2001:db8::1]}) are removed, as SDP writes the bare address.
+     */
     public static Connection forHost(String host) {
-        return new Connection("IN", host.indexOf(':') >= 0 ? "IP6" : "IP4", host);
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return new Connection("IN", h.indexOf(':') >= 0 ? "IP6" : "IP4", h);
     }
 
     public String format() {

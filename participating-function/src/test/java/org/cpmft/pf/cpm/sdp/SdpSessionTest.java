@@ -249,6 +249,7 @@ class SdpSessionTest {
         assertThat(Connection.parse("IN  IP4 10.0.0.1")).isEqualTo(new Connection("IN", "IP4", "10.0.0.1"));
         assertThatThrownBy(() -> Connection.parse("IN IP4")).isInstanceOf(SdpSyntaxException.class);
         assertThat(Connection.forHost("pf.example.net").format()).isEqualTo("IN IP4 pf.example.net");
+        assertThat(Connection.forHost("[2001:db8::1]").format()).isEqualTo("IN IP6 2001:db8::1");
         assertThat(Setup.fromToken(" Passive ")).contains(Setup.PASSIVE);
         assertThat(Setup.fromToken(null)).isEmpty();
         assertThat(Setup.HOLDCONN.token()).isEqualTo("holdconn");
