@@ -181,7 +181,7 @@ public final class MsrpRelay implements AutoCloseable {
             while (true) {
                 CompletableFuture<RelayConnection> existing = outboundPool.get(key);
                 if (existing != null && (!existing.isDone()
-                        || (!existing.isCompletedExceptionally() && existing.join().isOpen()))) {
+                        || (!existing.isCompletedExceptionally() && existing.join().reusable()))) {
                     return existing; // RFC 4975 section 5.4 / RFC 6135: reuse a connection to the same peer
                 }
                 CompletableFuture<RelayConnection> created = new CompletableFuture<>();

@@ -53,6 +53,7 @@ final class RelayConnection implements FrameSource {
     private final Map<String, PendingTransaction> pending = new HashMap<>();
     private String frameTid;
     private boolean closed;
+    private boolean retiring; // guarded by this
 
     private record Queued(MsrpObject msg, TransactionListener listener) {
     }
@@ -91,6 +92,34 @@ final class RelayConnection implements FrameSource {
 
     Set<RelayLeg> boundLegs() {
         return boundLegs;
+    }
+
+    /** Adds a session to this connection unless it is being closed for lack of sessions. */
+    synchronized boolean attach(RelayLeg leg) {
+        if (retiring) {
+            return false;
+        }
+        boundLegs.add(leg);
+        return true;
+    }
+
+    synchronized void detach(RelayLeg leg) {
+        boundLegs.remove(leg);
+    }
+
+    /**
+     * Marks a connection the relay opened as closing when no session uses it any more, so that it is
+     * no longer handed out for reuse.
+     */
+    synchronized boolean retireIfUnused() {
+        if (outbound && boundLegs.isEmpty()) {
+            retiring = true;
+        }
+        return retiring;
+    }
+
+    boolean reusable() {
+        return !retiring && channel.isActive();
     }
 
     /** Queues {@code msg} from {@code source} for this connection's wire; takes ownership of {@code msg}. */

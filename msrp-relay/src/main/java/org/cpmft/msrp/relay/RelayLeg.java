@@ -98,13 +98,32 @@ public final class RelayLeg {
                 result.completeExceptionally(error);
                 return;
             }
-            if (closed || !bind(conn)) {
-                result.completeExceptionally(new IllegalStateException("session closed while connecting"));
-                return;
-            }
-            conn.sendLocal(bindingSend(), new BindingTransaction(result));
+            bindActive(conn, result, true);
         });
         return result;
+    }
+
+    private void bindActive(RelayConnection conn, CompletableFuture<Void> result, boolean retry) {
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("session closed while connecting"));
+            return;
+        }
+        if (!bind(conn)) {
+            if (retry) {
+                // The shared connection was being retired by its last session: open a new one.
+                relay.connect(remotePath.get(0)).whenComplete((c, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        bindActive(c, result, false);
+                    }
+                });
+            } else {
+                result.completeExceptionally(new IllegalStateException("no usable connection to " + remotePath));
+            }
+            return;
+        }
+        conn.sendLocal(bindingSend(), new BindingTransaction(result));
     }
 
     private MsrpRequestHead bindingSend() {
@@ -160,15 +179,21 @@ public final class RelayLeg {
             // The endpoint reconnected after its connection dropped (e.g. to resume, RFC 5547 section 9).
             connection.compareAndSet(current, null);
         }
+        if (!conn.attach(this)) {
+            return false;
+        }
         if (connection.compareAndSet(null, conn)) {
-            conn.boundLegs().add(this);
             if (closed) {
-                conn.boundLegs().remove(this);
+                conn.detach(this);
                 return false;
             }
             return true;
         }
-        return connection.get() == conn;
+        if (connection.get() == conn) {
+            return true;
+        }
+        conn.detach(this);
+        return false;
     }
 
     /** RFC 4975 section 5.4: the passive side binds a connection on a SEND whose From-Path is the peer's. */
@@ -230,8 +255,8 @@ public final class RelayLeg {
         }
         RelayConnection conn = connection.get();
         if (conn != null) {
-            conn.boundLegs().remove(this);
-            if (conn.outbound() && conn.boundLegs().isEmpty()) {
+            conn.detach(this);
+            if (conn.retireIfUnused()) {
                 relay.closed(conn);
                 conn.close();
             }

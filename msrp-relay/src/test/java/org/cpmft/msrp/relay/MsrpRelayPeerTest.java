@@ -239,4 +239,21 @@ class MsrpRelayPeerTest {
         assertThat(relay.meterRegistry().counter("msrp.relay.pending.throttles").count())
                 .isPositive();
     }
+
+    @Test
+    void sharedConnectionIsClosedWithItsLastSessionAndReopenedForTheNext() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41014, "senderreuse");
+        RelaySessionPair first = pair(senderUri, peer.uri("reuse1"));
+        RelaySessionPair second = pair(senderUri, peer.uri("reuse2"));
+        assertThat(peer.connections.get()).isEqualTo(1);
+        first.close();
+        second.close();
+        RelaySessionPair third = pair(senderUri, peer.uri("reuse3"));
+        assertThat(peer.connections.get()).isEqualTo(2);
+        Path file = randomFile("reuse", 10_000, 15);
+        SendResult r = sender.send(file, List.of(third.offererLeg().localPath()), senderUri, "text/plain",
+                4096, WAIT);
+        assertThat(peer.sha256("reuse3")).isEqualTo(r.sha256());
+    }
 }
