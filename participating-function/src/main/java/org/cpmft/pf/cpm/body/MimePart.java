@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.cpmft.pf.cpm.sdp.ContentIds;
 
@@ -16,6 +17,8 @@ import org.cpmft.pf.cpm.sdp.ContentIds;
  * the exact bytes received so an unmodified part is forwarded unchanged.
  */
 public final class MimePart {
+
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^(content-length[ \\t]*:[ \\t]*)[0-9]+");
 
     private final byte[] raw;
     private final int contentOffset;
@@ -130,12 +133,20 @@ public final class MimePart {
         return raw.length - contentOffset;
     }
 
-    /** A copy with the same header section (byte for byte) and new content. */
+    /**
+     * A copy with new content and the same header section, byte for byte, except a Content-Length
+     * header of the part, which is set to the new length.
+     */
     public MimePart withContent(byte[] content) {
-        byte[] copy = Arrays.copyOf(raw, contentOffset + content.length);
-        System.arraycopy(content, 0, copy, contentOffset, content.length);
+        // ISO-8859-1 maps every byte to one char and back, so untouched header bytes stay as they were.
+        String head = new String(raw, 0, contentOffset, StandardCharsets.ISO_8859_1);
+        head = CONTENT_LENGTH.matcher(head).replaceAll("$1" + content.length);
+        byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] copy = Arrays.copyOf(headBytes, headBytes.length + content.length);
+        System.arraycopy(content, 0, copy, headBytes.length, content.length);
         return new MimePart(copy);
     }
+
 
     byte[] raw() {
         return raw;
