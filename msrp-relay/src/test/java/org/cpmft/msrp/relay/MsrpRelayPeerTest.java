@@ -256,4 +256,64 @@ class MsrpRelayPeerTest {
                 4096, WAIT);
         assertThat(peer.sha256("reuse3")).isEqualTo(r.sha256());
     }
+
+    private static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(25);
+        }
+        assertThat(condition.getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void forwardedRequestHasPathsRewrittenNewTidAndOtherHeadersUntouched() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41015, "senderraw");
+        RelaySessionPair p = pair(senderUri, peer.uri("rawpeer"));
+        String to = p.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send("MSRP raw00001 SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + senderUri.format() + "\r\n"
+                    + "Message-ID: abc-1\r\nX-Custom: keep me: exactly\r\nByte-Range: 1-5/5\r\n"
+                    + "Success-Report: no\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------raw00001$\r\n");
+            assertThat(s.readUntilEndOf("raw00001")).startsWith("MSRP raw00001 200")
+                    .contains("To-Path: " + senderUri.format()).contains("From-Path: " + to);
+        }
+        MsrpRequestHead seen = peer.heads.stream().filter(h -> h.hasBody()).findFirst().orElseThrow();
+        assertThat(seen.transactionId()).isNotEqualTo("raw00001");
+        assertThat(seen.toPath()).containsExactly(peer.uri("rawpeer"));
+        assertThat(seen.fromPath()).containsExactly(p.answererLeg().localPath());
+        assertThat(seen.headers().entries()).extracting(java.util.Map.Entry::getKey).containsExactly(
+                "To-Path", "From-Path", "Message-ID", "X-Custom", "Byte-Range", "Success-Report", "Content-Type");
+        assertThat(seen.headers().get("X-Custom")).isEqualTo("keep me: exactly");
+        assertThat(seen.messageId()).isEqualTo("abc-1");
+    }
+
+    @Test
+    void chunkCutShortBySenderIsEndedWithHashTowardsTheFarEnd() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41016, "sendercut");
+        RelaySessionPair p = pair(senderUri, peer.uri("cutpeer"));
+        String to = p.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send("MSRP cut00001 SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + senderUri.format() + "\r\n"
+                    + "Message-ID: cut-1\r\nByte-Range: 1-*/1000\r\nContent-Type: text/plain\r\n\r\n"
+                    + "only part of the body");
+            eventually(() -> peer.bytes.getOrDefault("cutpeer", 0L) == 21);
+        }
+        eventually(() -> peer.flags.contains(ContinuationFlag.ABORTED));
+        assertThat(peer.completeMessages.get()).isZero();
+    }
+
+    @Test
+    void failureReportPartialGetsAReportWhenTheFarEndIsLost() throws Exception {
+        peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.CLOSE_ON_DATA);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 41017, "senderpl");
+        RelaySessionPair p = pair(senderUri, peer.uri("plpeer"));
+        String to = p.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send(RawMsrpSocket.send("pl000001", to, senderUri.format(), "Failure-Report: partial\r\n", "data"));
+            String report = s.readUntil(t -> t.contains("Status:") && t.endsWith("$\r\n"));
+            assertThat(report).startsWith("MSRP ").contains(" REPORT\r\n").contains("Status: 000 481")
+                    .contains("Message-ID: m-pl000001").contains("Byte-Range: 1-4/4");
+        }
+    }
 }

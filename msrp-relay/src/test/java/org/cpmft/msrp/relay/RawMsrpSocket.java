@@ -27,11 +27,18 @@ final class RawMsrpSocket implements AutoCloseable {
     /** Reads until the end-line of {@code tid} has arrived; returns everything read so far. */
     String readUntilEndOf(String tid) throws IOException {
         String marker = "-------" + tid;
+        return readUntil(text -> {
+            int at = text.indexOf(marker);
+            return at >= 0 && text.indexOf("\r\n", at) > 0;
+        });
+    }
+
+    /** Reads until {@code done} accepts what was received (bounded by the socket timeout). */
+    String readUntil(java.util.function.Predicate<String> done) throws IOException {
         byte[] buf = new byte[4096];
         while (true) {
             String text = received.toString(StandardCharsets.UTF_8);
-            int at = text.indexOf(marker);
-            if (at >= 0 && text.indexOf("\r\n", at) > 0) {
+            if (done.test(text)) {
                 return text;
             }
             int n = in.read(buf);

@@ -12,6 +12,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ final class TestMsrpPeer implements AutoCloseable {
     final Map<String, MessageDigest> digests = new ConcurrentHashMap<>();
     final Map<String, Long> bytes = new ConcurrentHashMap<>();
     final AtomicInteger completeMessages = new AtomicInteger();
+    final List<MsrpRequestHead> heads = new CopyOnWriteArrayList<>();
+    final List<ContinuationFlag> flags = new CopyOnWriteArrayList<>();
 
     TestMsrpPeer(Behaviour behaviour) {
         this.behaviour = behaviour;
@@ -77,6 +81,7 @@ final class TestMsrpPeer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, MsrpObject msg) throws Exception {
             if (msg instanceof MsrpRequestHead req) {
+                heads.add(req);
                 current = req.isSend() && req.hasBody() ? req : null;
                 if (req.isSend() && !req.hasBody()) {
                     answer(ctx, req);
@@ -90,6 +95,7 @@ final class TestMsrpPeer implements AutoCloseable {
                     d.update(c.content().nioBuffer());
                     bytes.merge(sid, (long) c.content().readableBytes(), Long::sum);
                     if (c instanceof LastMsrpContent last) {
+                        flags.add(last.flag());
                         if (last.flag() == ContinuationFlag.COMPLETE) {
                             completeMessages.incrementAndGet();
                         }
