@@ -50,6 +50,16 @@ public record SdpProblem(int mediaIndex, Code code, String detail) {
         public String text() {
             return text;
         }
+
+        /**
+         * Whether this problem in an SDP answer leaves the relay unable to carry an accepted stream
+         * (no usable path, or m-lines that cannot be paired with the offer). The other answer
+         * problems describe departures from RFC 5547 the file still flows through.
+         */
+        public boolean blocksRelay() {
+            return this == MEDIA_COUNT_MISMATCH || this == MISSING_PATH || this == BAD_PATH
+                    || this == ANSWER_REOPENS_STREAM;
+        }
     }
 
     public SdpProblem {

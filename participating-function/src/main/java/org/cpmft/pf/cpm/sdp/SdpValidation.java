@@ -19,6 +19,11 @@ public record SdpValidation(List<SdpProblem> problems) {
         return problems.isEmpty() ? Optional.empty() : Optional.of(problems.get(0));
     }
 
+    /** The problems that make an answer unusable for the relay ({@link SdpProblem.Code#blocksRelay()}). */
+    public List<SdpProblem> blocking() {
+        return problems.stream().filter(p -> p.code().blocksRelay()).toList();
+    }
+
     public boolean has(SdpProblem.Code code) {
         return problems.stream().anyMatch(p -> p.code() == code);
     }

@@ -56,6 +56,20 @@ class OfferAnswerTest {
     }
 
     @Test
+    void onlyPathAndPairingProblemsBlockTheRelay() {
+        SdpValidation mismatch = check(ANSWER.replace("size:10", "size:11").replace("a=file-transfer-id:ft1", "a=file-transfer-id:zz"));
+        assertThat(mismatch.isValid()).isFalse();
+        assertThat(mismatch.blocking()).isEmpty();
+        SdpValidation noPath = check(ANSWER.replace("a=path:msrp://198.51.100.7:8888/b1;tcp\r\n", "").replace("size:10", "size:11"));
+        assertThat(noPath.blocking()).extracting(SdpProblem::code).containsExactly(SdpProblem.Code.MISSING_PATH);
+        for (SdpProblem.Code c : SdpProblem.Code.values()) {
+            boolean expected = c == SdpProblem.Code.MEDIA_COUNT_MISMATCH || c == SdpProblem.Code.MISSING_PATH
+                    || c == SdpProblem.Code.BAD_PATH || c == SdpProblem.Code.ANSWER_REOPENS_STREAM;
+            assertThat(c.blocksRelay()).as(c.name()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void mediaCountAndReopenedStreams() {
         String oneLine = ANSWER.substring(0, ANSWER.indexOf("m=message 0"));
         SdpValidation v = check(oneLine);
