@@ -1,7 +1,7 @@
 package org.cpmft.pf;
 
 import java.nio.file.Path;
-import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -11,7 +11,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.cpmft.msrp.codec.MsrpDecoderLimits;
 import org.cpmft.msrp.relay.MsrpRelay;
 import org.cpmft.msrp.relay.RelayConfig;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.cpmft.pf.config.CidrBlock;
+import org.cpmft.pf.config.ConfigWatcher;
 import org.cpmft.pf.config.MsrpConfig;
+import org.cpmft.pf.config.PolicyConfig;
+import org.cpmft.pf.cpm.policy.FileTransferPolicy;
+import org.cpmft.pf.cpm.policy.InviteAnalyzer;
+import org.cpmft.pf.cpm.policy.ThumbnailHandling;
+import org.cpmft.pf.cpm.role.Role;
+import org.cpmft.pf.cpm.role.RoleResolver;
 import org.cpmft.pf.config.PfConfig;
 import org.cpmft.pf.config.Ports;
 import org.cpmft.pf.config.Transport;
@@ -41,10 +51,10 @@ public final class PfProcess implements AutoCloseable {
      * Starts everything or nothing: on failure what was started is stopped and the cause rethrown.
      * Synchronized with {@link #close()}, so a SIGTERM during start-up waits for it, then stops all.
      */
-    public synchronized void start(PfConfig config) throws Exception {
+    public synchronized void start(PfConfig config, Path configFile) throws Exception {
         checkPorts(config);
         try {
-            startAll(config);
+            startAll(config, configFile);
             ready = true;
         } catch (Exception | Error e) {
             close();
@@ -64,11 +74,11 @@ public final class PfProcess implements AutoCloseable {
         Ports.ensureFree(config.http().host(), config.http().port(), Transport.TCP);
     }
 
-    private void startAll(PfConfig config) throws Exception {
+    private void startAll(PfConfig config, Path configFile) throws Exception {
         PrometheusMeterRegistry registry = JvmMetrics.newPrometheusRegistry();
         started.push(registry::close);
         started.push(JvmMetrics.bindTo(registry));
-        HealthRegistry health = new HealthRegistry(java.time.Duration.ofSeconds(2));
+        HealthRegistry health = new HealthRegistry(Duration.ofSeconds(2));
         started.push(health);
 
         DeferredStore store = DeferredStore.open(new org.cpmft.store.StoreConfig(config.store().jdbcUrl(),
@@ -84,7 +94,19 @@ public final class PfProcess implements AutoCloseable {
 
         started.push(OpsHttpServer.start(config.http(), registry, health));
 
-        PfServices.publish(new PfServices(new RelayMediaAnchoring(relay), config.sip().serverHeader()));
+        AtomicReference<InviteAnalyzer> analyzer = new AtomicReference<>(analyzer(config));
+        if (configFile != null) {
+            started.push(ConfigWatcher.start(configFile, System.getenv(), config, Duration.ofSeconds(5),
+                    (reloaded, changed) -> {
+                        analyzer.set(analyzer(reloaded));
+                        LOG.info("configuration reloaded; changed: {}", changed);
+                    }));
+        }
+        List<CidrBlock> trusted = config.sip().trustedCore();
+        PfServices.publish(new PfServices(new RelayMediaAnchoring(relay), analyzer::get,
+                new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
+                address -> trusted.stream().anyMatch(block -> block.contains(address)),
+                config.sip().serverHeader(), List.of()));
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
                 config.sip().transports().stream().map(Transport::token).toList(),
@@ -99,11 +121,17 @@ public final class PfProcess implements AutoCloseable {
                 config.http().port(), config.store().isEmbedded() ? "embedded H2" : config.store().jdbcUrl());
     }
 
+    private static InviteAnalyzer analyzer(PfConfig config) {
+        PolicyConfig p = config.policy();
+        return new InviteAnalyzer(new FileTransferPolicy(p.maxFileSize(), p.thumbnailMaxBytes(),
+                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer()), config.sip().host());
+    }
+
     private static RelayConfig relayConfig(MsrpConfig msrp, PrometheusMeterRegistry registry) {
         return RelayConfig.of(msrp.host(), msrp.port())
                 .withAdvertisedHost(msrp.advertisedHost())
                 .withLimits(new MsrpDecoderLimits(msrp.maxHeaderBytes(), msrp.maxHeaders()))
-                .withTimeouts(java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), msrp.idleTimeout())
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), msrp.idleTimeout())
                 .withMeterRegistry(registry);
     }
 

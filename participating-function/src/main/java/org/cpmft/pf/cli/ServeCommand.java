@@ -50,7 +50,7 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(status);
         }, "pf-shutdown"));
         try {
-            pf.start(config);
+            pf.start(config, configFile);
         } catch (ConfigException | PortUnavailableException e) {
             System.err.println("participating-function: " + e.getMessage());
             exitStatus.set(2);

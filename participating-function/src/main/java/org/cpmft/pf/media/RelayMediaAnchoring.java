@@ -26,9 +26,7 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
     }
 
     @Override
-    public Anchor anchorOffer(String sdpOffer) {
-        SdpSession offer = SdpSession.parse(sdpOffer);
-        List<Integer> streams = offer.msrpStreams();
+    public Anchor anchorOffer(SdpSession offer, List<Integer> streams) {
         if (streams.isEmpty()) {
             throw new IllegalArgumentException("no MSRP media stream in the offer");
         }
@@ -42,7 +40,7 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
                 pair.offererLeg().bindRemotePath(offererPath);
                 forwarded = pointAt(forwarded, index, pair.answererLeg());
             }
-            return new RelayAnchor(forwarded.format(), pairs);
+            return new RelayAnchor(forwarded, pairs);
         } catch (RuntimeException e) {
             pairs.values().forEach(RelaySessionPair::close);
             throw e;
@@ -67,22 +65,21 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
     }
 
     private static final class RelayAnchor implements Anchor {
-        private final String forwardedOffer;
+        private final SdpSession forwardedOffer;
         private final Map<Integer, RelaySessionPair> pairs;
 
-        RelayAnchor(String forwardedOffer, Map<Integer, RelaySessionPair> pairs) {
+        RelayAnchor(SdpSession forwardedOffer, Map<Integer, RelaySessionPair> pairs) {
             this.forwardedOffer = forwardedOffer;
             this.pairs = pairs;
         }
 
         @Override
-        public String forwardedOffer() {
+        public SdpSession forwardedOffer() {
             return forwardedOffer;
         }
 
         @Override
-        public String anchorAnswer(String sdpAnswer) {
-            SdpSession answer = SdpSession.parse(sdpAnswer);
+        public SdpSession anchorAnswer(SdpSession answer) {
             SdpSession returned = answer;
             List<RelaySessionPair> refused = new ArrayList<>();
             for (Map.Entry<Integer, RelaySessionPair> e : pairs.entrySet()) {
@@ -105,7 +102,7 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
                 returned = pointAt(returned, index, pair.offererLeg());
             }
             refused.forEach(RelaySessionPair::close);
-            return returned.format();
+            return returned;
         }
 
         @Override

@@ -1,15 +1,21 @@
 package org.cpmft.pf.sip;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.servlet.ServletException;
 import javax.servlet.sip.B2buaHelper;
 import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipApplicationSession;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
@@ -17,21 +23,32 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.UAMode;
 
+import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.header.SipHeaders;
+import org.cpmft.pf.cpm.header.Warning;
+import org.cpmft.pf.cpm.policy.FtDecision;
+import org.cpmft.pf.cpm.policy.InviteDescription;
+import org.cpmft.pf.cpm.role.RoleDecision;
+import org.cpmft.pf.cpm.sdp.OfferAnswer;
+import org.cpmft.pf.cpm.sdp.SdpSession;
+import org.cpmft.pf.cpm.sdp.SdpValidation;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The PF as a back-to-back user agent for CPM File Transfer sessions (OMA CPM 8.2.3 originating,
- * 8.3.3 terminating). A thin adapter: it moves messages between the two legs and asks
- * {@link MediaAnchoring} to put the MSRP relay into the SDP.
+ * 8.3.3 terminating). A thin adapter: the CPM rules ({@code org.cpmft.pf.cpm}) decide, this class
+ * moves messages between the two legs and asks {@link MediaAnchoring} to put the MSRP relay into
+ * the SDP.
  */
 public class FileTransferServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FileTransferServlet.class);
-    static final String ANCHOR = "cpm.ft.anchor";
-    private static final String SDP = "application/sdp";
+    private static final String ANCHOR = "cpm.ft.anchor";
+    private static final String ANSWERED = "cpm.ft.answered";
+    private static final String ROLE = "cpm.ft.role";
 
     /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
     private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
@@ -46,34 +63,70 @@ public class FileTransferServlet extends SipServlet {
     }
 
     @Override
+    protected void doRequest(SipServletRequest req) throws ServletException, IOException {
+        if (req.isInitial() && !fromTrustedCore(req)) {
+            reject(req, 403, "Forbidden", Warning.miscellaneous(localHost(req),
+                    "Requests are accepted from the SIP/IP core only"));
+            return;
+        }
+        String m = req.getMethod();
+        if ("INVITE".equals(m) || "ACK".equals(m) || "BYE".equals(m) || "CANCEL".equals(m)
+                || "REGISTER".equals(m) || "OPTIONS".equals(m)) {
+            super.doRequest(req);
+        } else if (req.isInitial()) {
+            SipServletResponse r = req.createResponse(405, "Method Not Allowed");
+            r.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
+            sendWithServer(r);
+        } else {
+            forwardInDialog(req);
+        }
+    }
+
+    @Override
     protected void doInvite(SipServletRequest req) throws ServletException, IOException {
         if (!req.isInitial()) {
             forwardInDialog(req);
             return;
         }
-        if (!FileTransferFilter.isFileTransfer(req)) {
-            reject(req, 403, "399 " + localHost(req) + " \"Not a CPM File Transfer request\"");
+        SipHeaders headers = SipHeaders.of(headerMap(req));
+        RoleDecision role = services.roles().resolve(headers, poppedRoute(req));
+        FtDecision decision = services.analyzer().get().analyze(
+                new InviteDescription(headers, req.getContentType(), req.getRawContent(), false));
+        if (decision instanceof FtDecision.Reject r) {
+            LOG.info("INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
+            services.listeners().forEach(l -> l.inviteRejected(r.status()));
+            reject(req, r.status(), r.reasonPhrase(), r.warning().orElse(null));
             return;
         }
-        String offer = bodyText(req);
-        MediaAnchoring.Anchor anchor;
-        try {
-            anchor = services.media().anchorOffer(offer);
-        } catch (IllegalArgumentException e) {
-            reject(req, 488, "399 " + localHost(req) + " \"" + e.getMessage().replace('"', '\'') + "\"");
-            return;
+        FtDecision.Forward forward = (FtDecision.Forward) decision;
+        SipApplicationSession app = req.getApplicationSession();
+        app.setAttribute(ROLE, role.role().name());
+        InviteBody body = forward.body();
+        MediaAnchoring.Anchor anchor = null;
+        if (forward.isFileTransfer()) {
+            SdpSession offer = forward.sdp().orElseThrow();
+            try {
+                anchor = services.media().anchorOffer(offer, offer.msrpStreams());
+            } catch (IllegalArgumentException e) {
+                reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
+                return;
+            }
+            body = body.withSdp(anchor.forwardedOffer().format());
+            app.setAttribute(ANCHOR, anchor);
         }
-        B2buaHelper helper = req.getB2buaHelper();
         SipServletRequest out;
         try {
-            out = helper.createRequest(req, true, Map.of());
+            out = req.getB2buaHelper().createRequest(req, true, Map.of());
             ContactFeatureTags.copy(req, out);
         } catch (RuntimeException | ServletParseException e) {
-            anchor.release();
+            if (anchor != null) {
+                anchor.release();
+            }
             throw e;
         }
-        out.setContent(anchor.forwardedOffer().getBytes(StandardCharsets.UTF_8), SDP);
-        req.getApplicationSession().setAttribute(ANCHOR, anchor);
+        if (!body.isEmpty()) {
+            out.setContent(body.bytes(), body.contentTypeValue());
+        }
         out.send();
     }
 
@@ -87,9 +140,7 @@ public class FileTransferServlet extends SipServlet {
             if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
                     && r.getStatus() >= 200 && r.getStatus() < 300) {
                 SipServletRequest ack = r.createAck();
-                if (req.getContentLength() > 0) {
-                    ack.setContent(req.getRawContent(), req.getContentType());
-                }
+                copyBody(req, ack);
                 ack.send();
             }
         }
@@ -97,7 +148,8 @@ public class FileTransferServlet extends SipServlet {
 
     @Override
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
-        releaseAnchor(req.getSession());
+        // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
+        releaseAnchor(req.getApplicationSession());
         forwardInDialog(req);
     }
 
@@ -105,35 +157,43 @@ public class FileTransferServlet extends SipServlet {
     protected void doCancel(SipServletRequest req) throws ServletException, IOException {
         B2buaHelper helper = req.getB2buaHelper();
         SipSession linked = helper.getLinkedSession(req.getSession());
-        releaseAnchor(req.getSession());
+        releaseAnchor(req.getApplicationSession());
         if (linked == null) {
             return;
         }
         SipServletRequest cancel = helper.createCancel(linked);
         // RFC 3326: the Reason (e.g. "Call completed elsewhere") travels with the CANCEL.
-        Iterator<String> reasons = req.getHeaders("Reason");
-        while (reasons.hasNext()) {
+        for (Iterator<String> reasons = req.getHeaders("Reason"); reasons.hasNext(); ) {
             cancel.addHeader("Reason", reasons.next());
         }
         cancel.send();
     }
 
     @Override
-    protected void doRequest(SipServletRequest req) throws ServletException, IOException {
-        String m = req.getMethod();
-        if ("INVITE".equals(m) || "ACK".equals(m) || "BYE".equals(m) || "CANCEL".equals(m) || req.isInitial()) {
-            super.doRequest(req);
-        } else {
-            forwardInDialog(req);
+    protected void doRegister(SipServletRequest req) throws ServletException, IOException {
+        int expires = req.getExpires();
+        List<String> contacts = values(req, "Contact");
+        ThirdPartyRegisterView view = new ThirdPartyRegisterView(req.getHeader("To"), req.getHeader("From"),
+                expires, contacts, req.getContentType(), req.getRawContent(), headerMap(req));
+        services.listeners().forEach(l -> l.thirdPartyRegister(view));
+        SipServletResponse ok = req.createResponse(200);
+        if (expires >= 0) {
+            ok.setExpires(expires);
         }
+        sendWithServer(ok);
+    }
+
+    @Override
+    protected void doOptions(SipServletRequest req) throws ServletException, IOException {
+        SipServletResponse ok = req.createResponse(200);
+        ok.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
+        ok.setHeader("Accept", "application/sdp, multipart/mixed");
+        sendWithServer(ok);
     }
 
     @Override
     protected void doResponse(SipServletResponse resp) throws ServletException, IOException {
-        if (resp.getStatus() == 100) {
-            return;
-        }
-        if ("CANCEL".equals(resp.getMethod())) {
+        if (resp.getStatus() == 100 || "CANCEL".equals(resp.getMethod())) {
             return;
         }
         if ("INVITE".equals(resp.getMethod())) {
@@ -153,52 +213,84 @@ public class FileTransferServlet extends SipServlet {
 
     private void relayInviteResponse(SipServletResponse resp) throws IOException {
         B2buaHelper helper = resp.getRequest().getB2buaHelper();
+        SipApplicationSession app = resp.getApplicationSession();
         SipSession upstreamSession = helper.getLinkedSession(resp.getSession());
-        if (upstreamSession == null) {
-            if (resp.getStatus() >= 200 && resp.getStatus() < 300) {
-                // A 2xx from a fork the sender no longer waits for: end that dialog (RFC 3261 13.2.2.4).
-                resp.createAck().send();
-                resp.getSession().createRequest("BYE").send();
-            }
+        boolean success = resp.getStatus() >= 200 && resp.getStatus() < 300;
+        if (success && (upstreamSession == null || app.getAttribute(ANSWERED) != null)) {
+            // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
+            LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
+            resp.createAck().send();
+            resp.getSession().createRequest("BYE").send();
             return;
         }
+        if (upstreamSession == null) {
+            return;
+        }
+        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
         SipServletResponse out = helper.createResponseToOriginalRequest(upstreamSession,
                 resp.getStatus(), resp.getReasonPhrase());
         copyHeaders(resp, out);
-        out.setHeader("Server", services.serverHeader());
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) resp.getApplicationSession().getAttribute(ANCHOR);
-        if (resp.getStatus() >= 200 && resp.getStatus() < 300 && anchor != null && resp.getContentLength() > 0) {
-            String answer;
+        if (success) {
+            app.setAttribute(ANSWERED, Boolean.TRUE);
             try {
-                answer = anchor.anchorAnswer(bodyText(resp));
-            } catch (IllegalArgumentException e) {
-                LOG.warn("unusable SDP answer from {}: {}", resp.getRemoteAddr(), e.getMessage());
-                resp.createAck().send();
-                resp.getSession().createRequest("BYE").send();
-                SipServletResponse failure = helper.createResponseToOriginalRequest(upstreamSession, 488, "Not Acceptable Here");
-                failure.setHeader("Warning", "399 " + localHost(resp) + " \"Unusable SDP answer: "
-                        + e.getMessage().replace('"', '\'') + "\"");
-                failure.send();
-                anchor.release();
-                return;
+                ContactFeatureTags.copy(resp, out);
+            } catch (ServletParseException | IllegalStateException e) {
+                LOG.debug("Contact parameters of the answer not copied: {}", e.toString());
             }
-            out.setContent(answer.getBytes(StandardCharsets.UTF_8), SDP);
-        } else {
+            if (anchor != null) {
+                Optional<String> failure = anchorAnswer(resp, anchor, out);
+                if (failure.isPresent()) {
+                    LOG.warn("INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
+                    resp.createAck().send();
+                    resp.getSession().createRequest("BYE").send();
+                    SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession,
+                            488, "Not Acceptable Here");
+                    refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp),
+                            "Unusable SDP answer: " + failure.get()).headerValue());
+                    releaseAnchor(app);
+                    sendWithServer(refusal);
+                    return;
+                }
+            } else {
+                copyBody(resp, out);
+            }
+        } else if (resp.getStatus() >= 300) {
+            releaseAnchor(app);
             copyBody(resp, out);
         }
-        if (resp.getStatus() >= 300 && anchor != null) {
-            anchor.release();
+        // Provisional responses go without SDP: an early answer would expose the far end's path.
+        sendWithServer(out);
+        if (success) {
+            services.listeners().forEach(SipEventListener::transferEstablished);
         }
-        out.send();
+    }
+
+    /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */
+    private static Optional<String> anchorAnswer(SipServletResponse resp, MediaAnchoring.Anchor anchor,
+                                                 SipServletResponse out) throws IOException {
+        try {
+            Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
+            if (sdp.isEmpty()) {
+                return Optional.of("no SDP answer in the 2xx");
+            }
+            SdpSession answer = SdpSession.parse(sdp.get());
+            SdpValidation v = OfferAnswer.validateFileTransferAnswer(anchor.forwardedOffer(), answer);
+            if (!v.problems().isEmpty()) {
+                return Optional.of(v.problems().get(0).message());
+            }
+            SdpSession anchored = anchor.anchorAnswer(answer);
+            out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
+            return Optional.empty();
+        } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
+            return Optional.of(e.getMessage());
+        }
     }
 
     private void forwardInDialog(SipServletRequest req) throws IOException {
         B2buaHelper helper = req.getB2buaHelper();
         SipSession linked = helper.getLinkedSession(req.getSession());
         if (linked == null || !linked.isValid()) {
-            SipServletResponse r = req.createResponse(481, "Call/Transaction Does Not Exist");
-            r.setHeader("Server", services.serverHeader());
-            r.send();
+            sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
             return;
         }
         SipServletRequest out = helper.createRequest(linked, req, null);
@@ -206,12 +298,41 @@ public class FileTransferServlet extends SipServlet {
         out.send();
     }
 
-    private void releaseAnchor(SipSession session) {
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) session.getApplicationSession().getAttribute(ANCHOR);
+    private static void releaseAnchor(SipApplicationSession app) {
+        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
         if (anchor != null) {
             anchor.release();
-            session.getApplicationSession().removeAttribute(ANCHOR);
+            app.removeAttribute(ANCHOR);
         }
+    }
+
+    private boolean fromTrustedCore(SipServletRequest req) {
+        try {
+            return services.trustedCore().test(InetAddress.getByName(req.getInitialRemoteAddr()));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String poppedRoute(SipServletRequest req) {
+        return req.getPoppedRoute() == null ? null : req.getPoppedRoute().toString();
+    }
+
+    private static Map<String, List<String>> headerMap(SipServletMessage m) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (Iterator<String> names = m.getHeaderNames(); names.hasNext(); ) {
+            String name = names.next();
+            map.put(name, values(m, name));
+        }
+        return map;
+    }
+
+    private static List<String> values(SipServletMessage m, String name) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = m.getHeaders(name); it.hasNext(); ) {
+            out.add(it.next());
+        }
+        return out;
     }
 
     private static void copyHeaders(SipServletMessage from, SipServletMessage to) {
@@ -233,18 +354,17 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-    private void reject(SipServletRequest req, int status, String warning) throws IOException {
-        SipServletResponse r = req.createResponse(status);
+    private void reject(SipServletRequest req, int status, String reason, Warning warning) throws IOException {
+        SipServletResponse r = req.createResponse(status, reason);
         if (warning != null) {
-            r.setHeader("Warning", warning);
+            r.setHeader("Warning", warning.headerValue());
         }
-        r.setHeader("Server", services.serverHeader());
-        r.send();
+        sendWithServer(r);
     }
 
-    private static String bodyText(SipServletMessage m) throws IOException {
-        byte[] raw = m.getRawContent();
-        return raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+    private void sendWithServer(SipServletResponse r) throws IOException {
+        r.setHeader("Server", services.serverHeader());
+        r.send();
     }
 
     private static String localHost(SipServletMessage m) {

@@ -1,16 +1,31 @@
 package org.cpmft.pf.sip;
 
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import org.cpmft.pf.cpm.policy.InviteAnalyzer;
+import org.cpmft.pf.cpm.role.RoleResolver;
 import org.cpmft.pf.media.MediaAnchoring;
 
 /**
  * What the servlet needs from the rest of the process. The container instantiates the servlet
  * itself, so the process publishes its services here before deploying the application.
+ *
+ * @param analyzer     the FT rules with the policy in force (reloadable, hence a supplier)
+ * @param trustedCore  whether a request from this address comes from the SIP/IP core
+ * @param serverHeader Server / User-Agent value naming the product and the CPM release
  */
-public record PfServices(MediaAnchoring media, String serverHeader) {
+public record PfServices(MediaAnchoring media, Supplier<InviteAnalyzer> analyzer, RoleResolver roles,
+                         Predicate<InetAddress> trustedCore, String serverHeader, List<SipEventListener> listeners) {
 
     private static volatile PfServices current;
+
+    public PfServices {
+        listeners = List.copyOf(listeners);
+    }
 
     public static void publish(PfServices services) {
         current = Objects.requireNonNull(services);
