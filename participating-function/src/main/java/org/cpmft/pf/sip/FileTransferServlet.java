@@ -275,9 +275,10 @@ public class FileTransferServlet extends SipServlet {
             }
             SdpSession answer = SdpSession.parse(sdp.get());
             SdpValidation v = OfferAnswer.validateFileTransferAnswer(anchor.forwardedOffer(), answer);
-            if (!v.problems().isEmpty()) {
-                return Optional.of(v.problems().get(0).message());
+            if (!v.blocking().isEmpty()) {
+                return Optional.of(v.blocking().get(0).message());
             }
+            v.problems().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
             SdpSession anchored = anchor.anchorAnswer(answer);
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
