@@ -123,6 +123,15 @@ public final class NotificationRepository {
         }).state();
     }
 
+    /** Gives a notification up for good (the network refused it permanently): FAILED. */
+    public void fail(UUID id, String nodeId, String reason) {
+        withLease(id, nodeId, n -> {
+            n.lease(null, null);
+            n.lastError(reason);
+            n.moveTo(NotificationState.FAILED, tx.now());
+        });
+    }
+
     /** Expires notifications past their expiry that no live lease protects; returns how many. */
     public int expireDue(int max) {
         LeaseClaimer.checkArguments("sweep", max, Duration.ofSeconds(1));

@@ -227,6 +227,25 @@ public final class TransferRepository {
     }
 
     /**
+     * Operator "retry now": a STORED transfer becomes due at once, and its last error is kept.
+     * Other states are left alone (RECEIVING is not complete, DELIVERING is being tried now,
+     * the terminal states are over).
+     *
+     * @return whether the transfer was STORED and is now due
+     */
+    public boolean makeDue(UUID id) {
+        return locked(id, (s, t) -> {
+            if (t.state() != TransferState.STORED) {
+                return false;
+            }
+            Instant now = tx.now();
+            t.schedule(now);
+            t.touch(now);
+            return true;
+        });
+    }
+
+    /**
      * Gives a transfer up for good (recipient declined, corrupt content, operator): FAILED,
      * content removed. No lease needed: a node still delivering it loses its lease.
      */

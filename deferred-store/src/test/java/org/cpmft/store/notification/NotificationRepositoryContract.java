@@ -66,6 +66,19 @@ public abstract class NotificationRepositoryContract extends StoreTestBase {
     }
 
     @Test
+    void aRefusedNotificationFailsForGood() {
+        DeferredNotification a = store.notifications().create(pending(ALICE));
+        store.notifications().claimFor(ALICE, "n1", 10, LEASE);
+        store.notifications().fail(a.id(), "n1", "403 Forbidden");
+        DeferredNotification f = store.notifications().find(a.id()).orElseThrow();
+        assertThat(f.state()).isEqualTo(NotificationState.FAILED);
+        assertThat(f.lastError()).isEqualTo("403 Forbidden");
+        assertThat(f.leaseOwner()).isNull();
+        assertThatThrownBy(() -> store.notifications().fail(a.id(), "n1", "again"))
+                .isInstanceOf(LeaseLostException.class);
+    }
+
+    @Test
     void aRegisterClaimsTheUsersNotificationsAtOnce() {
         DeferredNotification a = store.notifications().create(pending(ALICE));
         store.notifications().create(pending("sip:carol@example.com"));

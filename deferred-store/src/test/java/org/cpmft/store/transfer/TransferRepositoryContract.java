@@ -177,6 +177,19 @@ public abstract class TransferRepositoryContract extends StoreTestBase {
     }
 
     @Test
+    void makeDueBringsAStoredTransferForwardAndLeavesOtherStatesAlone() {
+        DeferredTransfer t = storedTransfer(BOB, 10);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(store.transfers().claimDue("n1", 10, Duration.ofMinutes(1))).isEmpty();
+        assertThat(store.transfers().makeDue(t.id())).isTrue();
+        assertThat(store.transfers().show(t.id()).nextAttemptAt()).isEqualTo(clock.instant());
+        assertThat(store.transfers().claimDue("n1", 10, Duration.ofMinutes(1))).extracting(DeferredTransfer::id)
+                .containsExactly(t.id());
+        assertThat(store.transfers().makeDue(t.id())).isFalse(); // DELIVERING now
+        assertThatThrownBy(() -> store.transfers().makeDue(UUID.randomUUID())).isInstanceOf(StoreException.class);
+    }
+
+    @Test
     void failEndsAnyLiveTransferAndRemovesContent() {
         DeferredTransfer t = storedTransfer(BOB, 50);
         DeferredTransfer f = store.transfers().fail(t.id(), "603 Decline", null);
