@@ -227,4 +227,13 @@ class MsrpRelayTest {
                 SendOptions.of("application/octet-stream", 50_000, WAIT).withFailureReport(FailureReport.PARTIAL));
         assertThat(receiver.await(WAIT).sha256()).isEqualTo(sent.sha256());
     }
+
+    @Test
+    void idleConnectionWithoutSessionIsClosed() throws Exception {
+        try (MsrpRelay quick = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0)
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300)));
+             RawMsrpSocket idle = new RawMsrpSocket(quick.port())) {
+            assertThat(idle.closedByPeer()).isTrue();
+        }
+    }
 }
