@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HealthRegistry implements AutoCloseable {
 
     private final Map<String, HealthCheck> checks = new ConcurrentHashMap<>();
-    private final Map<String, Future<Health>> running = new ConcurrentHashMap<>();
+    private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final Duration timeout;
     private final ExecutorService executor;
 
@@ -58,13 +59,15 @@ public final class HealthRegistry implements AutoCloseable {
         Map<String, Future<Health>> started = new LinkedHashMap<>();
         Map<String, Health> results = new LinkedHashMap<>();
         checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            Future<Health> previous = running.get(e.getKey());
-            if (previous != null && !previous.isDone()) {
+            Run run = new Run(e.getValue());
+            // Atomic, and registered before it runs: two concurrent probes never start a check twice.
+            Run current = running.compute(e.getKey(),
+                    (name, previous) -> previous != null && !previous.finished ? previous : run);
+            if (current != run) {
                 results.put(e.getKey(), Health.down("previous check still running"));
             } else {
-                Future<Health> f = executor.submit(() -> e.getValue().check());
-                running.put(e.getKey(), f);
-                started.put(e.getKey(), f);
+                executor.execute(run.task);
+                started.put(e.getKey(), run.task);
             }
         });
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -89,6 +92,25 @@ public final class HealthRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             future.cancel(true);
             return Health.down("interrupted");
+        }
+    }
+
+    /**
+     * One execution of a check. {@code finished} is set when the check's code returns, not when
+     * its future is cancelled: a check that ignores the interrupt still holds its thread.
+     */
+    private static final class Run {
+        final FutureTask<Health> task;
+        volatile boolean finished;
+
+        Run(HealthCheck check) {
+            task = new FutureTask<>(() -> {
+                try {
+                    return check.check();
+                } finally {
+                    finished = true;
+                }
+            });
         }
     }
 

@@ -66,6 +66,9 @@ public final class OpsHttpServer implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(health, "health");
         InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new PortUnavailableException("http " + host + ":" + port + ": host '" + host + "' does not resolve", null);
+        }
         HttpServer server;
         try {
             server = HttpServer.create(address, 16);

@@ -271,6 +271,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void yaml11BooleanWordsAreNotBooleans() {
+        assertThatThrownBy(() -> load("policy:\n  groupFileTransfer: yes\n", Map.of()))
+                .hasMessageStartingWith("policy.groupFileTransfer: 'yes' is not true or false");
+        assertThatThrownBy(() -> load("policy:\n  groupFileTransfer: off\n", Map.of()))
+                .hasMessageStartingWith("policy.groupFileTransfer: 'off' is not true or false");
+    }
+
+    @Test
     void everyErrorMessageIsOneLine() throws Exception {
         List<Map<String, String>> bad = List.of(Map.of("PF_SIP_PORT", "x\ny"), Map.of("PF_SIP_OUTBOUND_PROXY", "sip:a\nb"),
                 Map.of("PF_SIP_HOST", "a\nb"), Map.of("PF_RETRY_EXPIRY", "\n"));

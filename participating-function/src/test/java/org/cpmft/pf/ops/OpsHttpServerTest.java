@@ -157,7 +157,7 @@ class OpsHttpServerTest {
     void aCheckStillRunningIsNotStartedTwice() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        HealthRegistry slow = new HealthRegistry(Duration.ofHours(1));
+        HealthRegistry slow = new HealthRegistry(Duration.ofSeconds(10));
         slow.register("db", () -> {
             started.countDown();
             release.await();
@@ -173,6 +173,39 @@ class OpsHttpServerTest {
             release.countDown();
             first.join(10_000);
             slow.close();
+        }
+    }
+
+    @Test
+    void aCheckThatIgnoresInterruptsHoldsOnlyOneThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        HealthRegistry stubborn = new HealthRegistry(Duration.ofMillis(200));
+        stubborn.register("db", () -> {
+            while (true) {
+                try {
+                    if (release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        return Health.up();
+                    }
+                    return Health.down("never released");
+                } catch (InterruptedException ignored) {
+                    // a badly behaved check: keeps waiting after the registry gave up on it
+                }
+            }
+        });
+        try {
+            assertThat(stubborn.evaluate().checks().get("db").details()).containsEntry("error", "timed out after 200 ms");
+            assertThat(stubborn.evaluate().checks().get("db").details())
+                    .containsEntry("error", "previous check still running");
+            release.countDown();
+            HealthReport after = null;
+            for (int i = 0; i < 50 && (after == null || !after.isUp()); i++) {
+                Thread.sleep(100);
+                after = stubborn.evaluate();
+            }
+            assertThat(after.isUp()).isTrue();
+        } finally {
+            release.countDown();
+            stubborn.close();
         }
     }
 
