@@ -154,7 +154,10 @@ info "kamailio:   $( (kamailio -v 2>&1 || true) | head -n 1)"
 # ---------------------------------------------------------------------------------------------
 section "[2/5] Creating a throwaway PostgreSQL"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/pf-test-pg.XXXXXXXX")"
+TMP_BASE="${TMPDIR:-/tmp}"
+# As root the server runs as another user, who may not be able to reach a private TMPDIR.
+[ "$(id -u)" -ne 0 ] || TMP_BASE=/tmp
+WORK="$(mktemp -d "$TMP_BASE/pf-test-pg.XXXXXXXX")"
 if [ "$(id -u)" -eq 0 ]; then
     if ! id postgres >/dev/null 2>&1; then
         info "no postgres system user; creating one"
