@@ -42,7 +42,9 @@ cleanup() {
         as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast -w -t 30 stop >/dev/null 2>&1
         local pid
         pid="$(head -n 1 "$WORK/data/postmaster.pid" 2>/dev/null)"
-        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        # Only our own postmaster: a stale pid file could name an unrelated process.
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+            tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-D $WORK/data"; then
             info "postmaster $pid did not stop in 30 s; killing it"
             kill -KILL "$pid" 2>/dev/null
         fi
