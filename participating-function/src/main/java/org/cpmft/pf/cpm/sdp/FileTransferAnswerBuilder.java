@@ -1,0 +1,64 @@
+package org.cpmft.pf.cpm.sdp;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the SDP answer the PF sends when it accepts a file transfer itself, to store the file
+ * for a recipient who cannot take it now (OMA CPM 8.2.3.1 1, 8.3.3.1 1.a). Per RFC 3264 section 6
+ * the answer has one m-line per offered one: each stream the PF takes keeps the offer's
+ * file-selector and file-transfer-id (RFC 5547 section 8), answers the direction (sendonly becomes
+ * recvonly) and points at a relay session; every other stream is refused with port 0.
+ */
+public final class FileTransferAnswerBuilder {
+
+    private static final String CRLF = "\r\n";
+
+    private FileTransferAnswerBuilder() {
+    }
+
+    /**
+     * @param offer     the offer received
+     * @param host      the PF's MSRP host (c= and o= address)
+     * @param sessionId the o= sess-id
+     * @param accepted  media index to the relay URI that stream is taken on; only push streams can
+     *                  be taken (the PF has no file to give to a pull)
+     */
+    public static SdpSession accept(SdpSession offer, String host, long sessionId, Map<Integer, String> accepted) {
+        Connection c = Connection.forHost(host);
+        StringBuilder sdp = new StringBuilder()
+                .append("v=0").append(CRLF)
+                .append("o=- ").append(sessionId).append(" 1 ").append(c.format()).append(CRLF)
+                .append("s=-").append(CRLF)
+                .append("c=").append(c.format()).append(CRLF)
+                .append("t=0 0").append(CRLF);
+        for (int i = 0; i < offer.media().size(); i++) {
+            MediaDescription m = offer.media(i);
+            String uri = accepted.get(i);
+            if (uri == null) {
+                sdp.append("m=").append(m.mediaLine().withPort(0).format()).append(CRLF);
+                continue;
+            }
+            if (offer.direction(i) != Direction.SENDONLY || !m.isFileTransfer()) {
+                throw new IllegalArgumentException("m-line " + (i + 1) + " is not a file push the PF can take");
+            }
+            if (!MsrpUris.isValid(uri)) {
+                throw new IllegalArgumentException("bad MSRP URI for m-line " + (i + 1) + ": " + uri);
+            }
+            sdp.append("m=").append(m.mediaLine().withPort(java.net.URI.create(uri).getPort()).format()).append(CRLF);
+            sdp.append("a=").append(Direction.RECVONLY.attributeName()).append(CRLF);
+            List<String> types = m.acceptTypes().isEmpty() ? List.of("*") : m.acceptTypes();
+            sdp.append("a=accept-types:").append(String.join(" ", types)).append(CRLF);
+            if (!m.acceptWrappedTypes().isEmpty()) {
+                sdp.append("a=accept-wrapped-types:").append(String.join(" ", m.acceptWrappedTypes())).append(CRLF);
+            }
+            sdp.append("a=path:").append(uri).append(CRLF);
+            m.attribute("file-selector").ifPresent(v -> sdp.append("a=file-selector:").append(v).append(CRLF));
+            m.attribute("file-transfer-id").ifPresent(v -> sdp.append("a=file-transfer-id:").append(v).append(CRLF));
+            m.attribute("file-range").ifPresent(v -> sdp.append("a=file-range:").append(v).append(CRLF));
+            // RFC 6135: the offerer connects unless it asked otherwise; the PF waits for it.
+            sdp.append("a=setup:passive").append(CRLF);
+        }
+        return SdpSession.parse(sdp.toString());
+    }
+}
