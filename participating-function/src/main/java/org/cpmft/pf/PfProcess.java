@@ -32,6 +32,7 @@ import org.cpmft.pf.ops.JvmMetrics;
 import org.cpmft.pf.ops.OpsHttpServer;
 import org.cpmft.pf.sip.EmbeddedSipContainer;
 import org.cpmft.pf.sip.PfServices;
+import org.cpmft.pf.sip.SipMetrics;
 import org.cpmft.store.DeferredStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public final class PfProcess implements AutoCloseable {
         PfServices.publish(new PfServices(new RelayMediaAnchoring(relay), analyzer::get,
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
-                config.sip().serverHeader(), List.of()));
+                config.sip().serverHeader(), List.of(new SipMetrics(registry))));
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
                 config.sip().transports().stream().map(Transport::token).toList(),

@@ -1,0 +1,36 @@
+package org.cpmft.pf.sip;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Counters of what the servlet does with FT requests, for /metrics. */
+public final class SipMetrics implements SipEventListener {
+
+    private final MeterRegistry registry;
+    private final Counter established;
+    private final Counter registers;
+
+    public SipMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.established = Counter.builder("pf_ft_sessions_established")
+                .description("File transfer sessions set up end to end (2xx relayed to the sender)").register(registry);
+        this.registers = Counter.builder("pf_third_party_registers")
+                .description("Third-party REGISTER requests received from the S-CSCF").register(registry);
+    }
+
+    @Override
+    public void inviteRejected(int status) {
+        Counter.builder("pf_ft_invites_rejected").description("File transfer INVITEs refused by the PF, by status")
+                .tag("status", Integer.toString(status)).register(registry).increment();
+    }
+
+    @Override
+    public void transferEstablished() {
+        established.increment();
+    }
+
+    @Override
+    public void thirdPartyRegister(ThirdPartyRegisterView register) {
+        registers.increment();
+    }
+}
