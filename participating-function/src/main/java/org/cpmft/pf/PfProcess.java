@@ -33,6 +33,7 @@ import org.cpmft.pf.ops.OpsHttpServer;
 import org.cpmft.pf.sip.EmbeddedSipContainer;
 import org.cpmft.pf.sip.PfServices;
 import org.cpmft.pf.sip.SipMetrics;
+import org.cpmft.pf.sip.TransferDeferral;
 import org.cpmft.store.DeferredStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +108,8 @@ public final class PfProcess implements AutoCloseable {
         PfServices.publish(new PfServices(new RelayMediaAnchoring(relay), analyzer::get,
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
-                config.sip().serverHeader(), List.of(new SipMetrics(registry))));
+                config.sip().serverHeader(), List.of(new SipMetrics(registry)), TransferDeferral.NONE,
+                config.sip().inviteTimeout()));
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
                 config.sip().transports().stream().map(Transport::token).toList(),

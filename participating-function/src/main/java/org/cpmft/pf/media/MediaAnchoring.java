@@ -30,6 +30,9 @@ public interface MediaAnchoring {
          */
         SdpSession anchorAnswer(SdpSession answer);
 
+        /** The relay session pair of an anchored stream (the deferral adapter drives it directly). */
+        java.util.Optional<org.cpmft.msrp.relay.RelaySessionPair> pair(int mediaIndex);
+
         /** Frees the relay sessions; idempotent. */
         void release();
     }

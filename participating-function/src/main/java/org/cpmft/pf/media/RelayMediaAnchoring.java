@@ -106,6 +106,11 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
         }
 
         @Override
+        public java.util.Optional<RelaySessionPair> pair(int mediaIndex) {
+            return java.util.Optional.ofNullable(pairs.get(mediaIndex));
+        }
+
+        @Override
         public void release() {
             pairs.values().forEach(RelaySessionPair::close);
         }

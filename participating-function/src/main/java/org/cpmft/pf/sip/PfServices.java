@@ -1,6 +1,7 @@
 package org.cpmft.pf.sip;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -17,9 +18,12 @@ import org.cpmft.pf.media.MediaAnchoring;
  * @param analyzer     the FT rules with the policy in force (reloadable, hence a supplier)
  * @param trustedCore  whether a request from this address comes from the SIP/IP core
  * @param serverHeader Server / User-Agent value naming the product and the CPM release
+ * @param invitationTimeout provider-policy time an invitation may wait for a final answer
+ *                          before the PF defers the transfer (zero: no timer)
  */
 public record PfServices(MediaAnchoring media, Supplier<InviteAnalyzer> analyzer, RoleResolver roles,
-                         Predicate<InetAddress> trustedCore, String serverHeader, List<SipEventListener> listeners) {
+                         Predicate<InetAddress> trustedCore, String serverHeader, List<SipEventListener> listeners,
+                         TransferDeferral deferral, Duration invitationTimeout) {
 
     private static volatile PfServices current;
 
