@@ -26,6 +26,7 @@ import javax.servlet.sip.UAMode;
 import org.cpmft.pf.cpm.body.InviteBody;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
+import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.FtDecision;
 import org.cpmft.pf.cpm.policy.InviteDescription;
 import org.cpmft.pf.cpm.role.RoleDecision;
@@ -46,9 +47,10 @@ public class FileTransferServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FileTransferServlet.class);
-    private static final String ANCHOR = "cpm.ft.anchor";
+    private static final String ANCHOR = LocalAcceptance.ANCHOR;
     private static final String ANSWERED = "cpm.ft.answered";
     private static final String ROLE = "cpm.ft.role";
+    private static final String UPSTREAM = "cpm.ft.upstream";
 
     /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
     private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
@@ -100,6 +102,7 @@ public class FileTransferServlet extends SipServlet {
         }
         FtDecision.Forward forward = (FtDecision.Forward) decision;
         SipApplicationSession app = req.getApplicationSession();
+        req.getSession().setAttribute(UPSTREAM, Boolean.TRUE);
         app.setAttribute(ROLE, role.role().name());
         InviteBody body = forward.body();
         MediaAnchoring.Anchor anchor = null;
@@ -113,6 +116,14 @@ public class FileTransferServlet extends SipServlet {
             }
             body = body.withSdp(anchor.forwardedOffer().format());
             app.setAttribute(ANCHOR, anchor);
+            TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
+                    req.getTo().getURI().toString(), headers, forward.body(), offer);
+            app.setAttribute(LocalAcceptance.INVITE, invite);
+            Optional<DeferralCause> cause = services.deferral().atOnce(invite);
+            if (cause.isPresent()) {
+                LocalAcceptance.accept(services, req, cause.get());
+                return;
+            }
         }
         SipServletRequest out;
         try {
@@ -128,6 +139,13 @@ public class FileTransferServlet extends SipServlet {
             out.setContent(body.bytes(), body.contentTypeValue());
         }
         out.send();
+        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
+        if (invite != null && !services.invitationTimeout().isZero()
+                && services.deferral().onInvitationTimeout(invite).isPresent()) {
+            app.setAttribute(InvitationTimer.UPSTREAM_INVITE, req);
+            app.setAttribute(InvitationTimer.DOWNSTREAM_INVITE, out);
+            InvitationTimer.start(getServletContext(), app, services.invitationTimeout());
+        }
     }
 
     @Override
@@ -150,7 +168,18 @@ public class FileTransferServlet extends SipServlet {
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
         // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
         releaseAnchor(req.getApplicationSession());
+        if (req.getApplicationSession().getAttribute(LocalAcceptance.DEFERRED) != null
+                && isUpstream(req)) {
+            // The PF is the sender's peer now; the recipient leg ended when the transfer was deferred.
+            sendWithServer(req.createResponse(200));
+            return;
+        }
         forwardInDialog(req);
+    }
+
+    /** Whether the request came on the sender's leg (the one the initial INVITE arrived on). */
+    private static boolean isUpstream(SipServletRequest req) {
+        return req.getSession().getAttribute(UPSTREAM) != null;
     }
 
     @Override
@@ -216,6 +245,20 @@ public class FileTransferServlet extends SipServlet {
         SipApplicationSession app = resp.getApplicationSession();
         SipSession upstreamSession = helper.getLinkedSession(resp.getSession());
         boolean success = resp.getStatus() >= 200 && resp.getStatus() < 300;
+        if (resp.getStatus() >= 200) {
+            InvitationTimer.cancel(app);
+        }
+        if (app.getAttribute(LocalAcceptance.DEFERRED) != null) {
+            // The PF answered the sender itself; this leg only has to end cleanly.
+            if (success) {
+                resp.createAck().send();
+                resp.getSession().createRequest("BYE").send();
+            }
+            return;
+        }
+        if (resp.getStatus() >= 300 && deferOnFailure(resp)) {
+            return;
+        }
         if (success && (upstreamSession == null || app.getAttribute(ANSWERED) != null)) {
             // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
             LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
@@ -263,6 +306,21 @@ public class FileTransferServlet extends SipServlet {
         if (success) {
             services.listeners().forEach(SipEventListener::transferEstablished);
         }
+    }
+
+    /** A 480/408 of the recipient side becomes a deferred transfer when the rules say so. */
+    private boolean deferOnFailure(SipServletResponse resp) throws IOException {
+        SipApplicationSession app = resp.getApplicationSession();
+        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
+        if (invite == null) {
+            return false;
+        }
+        Optional<DeferralCause> cause = services.deferral().onFinalResponse(invite, resp.getStatus());
+        if (cause.isEmpty()) {
+            return false;
+        }
+        SipServletRequest upstream = resp.getRequest().getB2buaHelper().getLinkedSipServletRequest(resp.getRequest());
+        return upstream != null && LocalAcceptance.accept(services, upstream, cause.get());
     }
 
     /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */
