@@ -62,10 +62,16 @@ public class FileTransferServlet extends SipServlet {
     @Override
     public void init() throws ServletException {
         services = PfServices.get();
+        SipRuntime.publish((javax.servlet.sip.SipFactory) getServletContext().getAttribute(SIP_FACTORY));
     }
 
     @Override
     protected void doRequest(SipServletRequest req) throws ServletException, IOException {
+        UacHandler uac = req.isInitial() ? null : (UacHandler) req.getApplicationSession().getAttribute(UacHandler.KEY);
+        if (uac != null && !"ACK".equals(req.getMethod())) {
+            uac.onRequest(req);
+            return;
+        }
         if (req.isInitial() && !fromTrustedCore(req)) {
             reject(req, 403, "Forbidden", Warning.miscellaneous(localHost(req),
                     "Requests are accepted from the SIP/IP core only"));
@@ -223,6 +229,11 @@ public class FileTransferServlet extends SipServlet {
     @Override
     protected void doResponse(SipServletResponse resp) throws ServletException, IOException {
         if (resp.getStatus() == 100 || "CANCEL".equals(resp.getMethod())) {
+            return;
+        }
+        UacHandler uac = (UacHandler) resp.getApplicationSession().getAttribute(UacHandler.KEY);
+        if (uac != null) {
+            uac.onResponse(resp);
             return;
         }
         if ("INVITE".equals(resp.getMethod())) {
