@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.cpmft.msrp.codec.MsrpDecoderLimits;
 import org.cpmft.msrp.relay.MsrpRelay;
 import org.cpmft.msrp.relay.RelayConfig;
+import org.cpmft.msrp.tls.MsrpTls;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.cpmft.pf.config.CidrBlock;
@@ -88,10 +89,20 @@ public final class PfProcess implements AutoCloseable {
         started.push(store);
         // Until the SIP side is in service the PF is not ready, whatever the other checks say.
         health.register("ready", () -> ready ? Health.up() : Health.down("starting"));
-        health.register("store", () -> Health.up(Map.of("database", config.store().isEmbedded() ? "h2" : "external")));
+        // A real query, so a database lost after start-up makes the node unready.
+        health.register("store", () -> Health.up(Map.of("database", config.store().isEmbedded() ? "h2" : "external",
+                "transfers", store.transfers().countByState().values().stream().mapToLong(Long::longValue).sum())));
 
-        MsrpRelay relay = MsrpRelay.start(relayConfig(config.msrp(), registry));
+        MsrpRelay relay = MsrpRelay.start(relayConfig(config.msrp(), config.msrp().port(), registry));
         started.push(relay);
+        MsrpRelay tlsRelay = null;
+        if (config.msrp().tlsEnabled()) {
+            // MSRPS (RFC 4975 section 14): streams offered as TCP/TLS/MSRP are anchored on this listener.
+            MsrpTls tls = MsrpTls.fromPem(config.msrp().tlsCertificate().orElseThrow(),
+                    config.msrp().tlsPrivateKey().orElseThrow(), null, false);
+            tlsRelay = MsrpRelay.start(relayConfig(config.msrp(), config.msrp().tlsPort(), registry).withTls(tls));
+            started.push(tlsRelay);
+        }
         health.register("msrp", () -> Health.up(Map.of("port", relay.port(), "activeLegs", relay.activeLegs())));
 
         started.push(OpsHttpServer.start(config.http(), registry, health));
@@ -105,7 +116,7 @@ public final class PfProcess implements AutoCloseable {
                     }));
         }
         List<CidrBlock> trusted = config.sip().trustedCore();
-        PfServices.publish(new PfServices(new RelayMediaAnchoring(relay), analyzer::get,
+        PfServices.publish(new PfServices(new RelayMediaAnchoring(relay, tlsRelay), analyzer::get,
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
                 config.sip().serverHeader(), List.of(new SipMetrics(registry)), TransferDeferral.NONE,
@@ -130,8 +141,8 @@ public final class PfProcess implements AutoCloseable {
                 ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer()), config.sip().host());
     }
 
-    private static RelayConfig relayConfig(MsrpConfig msrp, PrometheusMeterRegistry registry) {
-        return RelayConfig.of(msrp.host(), msrp.port())
+    private static RelayConfig relayConfig(MsrpConfig msrp, int port, PrometheusMeterRegistry registry) {
+        return RelayConfig.of(msrp.host(), port)
                 .withAdvertisedHost(msrp.advertisedHost())
                 .withLimits(new MsrpDecoderLimits(msrp.maxHeaderBytes(), msrp.maxHeaders()))
                 .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), msrp.idleTimeout())

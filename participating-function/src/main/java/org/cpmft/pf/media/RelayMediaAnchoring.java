@@ -20,9 +20,12 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
     private static final Logger LOG = LoggerFactory.getLogger(RelayMediaAnchoring.class);
 
     private final MsrpRelay relay;
+    private final MsrpRelay tlsRelay;
 
-    public RelayMediaAnchoring(MsrpRelay relay) {
+    /** @param tlsRelay the MSRPS listener for TCP/TLS/MSRP streams, or null when MSRPS is off */
+    public RelayMediaAnchoring(MsrpRelay relay, MsrpRelay tlsRelay) {
         this.relay = relay;
+        this.tlsRelay = tlsRelay;
     }
 
     @Override
@@ -35,7 +38,7 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
             SdpSession forwarded = offer;
             for (int index : streams) {
                 List<MsrpUri> offererPath = pathOf(offer.media(index), index);
-                RelaySessionPair pair = relay.allocatePair();
+                RelaySessionPair pair = relayFor(offer.media(index)).allocatePair();
                 pairs.put(index, pair);
                 pair.offererLeg().bindRemotePath(offererPath);
                 forwarded = pointAt(forwarded, index, pair.answererLeg());
@@ -45,6 +48,16 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
             pairs.values().forEach(RelaySessionPair::close);
             throw e;
         }
+    }
+
+    private MsrpRelay relayFor(MediaDescription m) {
+        if (!m.mediaLine().isSecureMsrp()) {
+            return relay;
+        }
+        if (tlsRelay == null) {
+            throw new IllegalArgumentException("TCP/TLS/MSRP offered but MSRPS is not enabled on this PF");
+        }
+        return tlsRelay;
     }
 
     private static List<MsrpUri> pathOf(MediaDescription m, int index) {
