@@ -65,6 +65,8 @@ public final class MsrpFileReceiver implements AutoCloseable {
     private String contentType;
     private long total = -1;
     private int chunks;
+    private long confirmed;
+    private long bodyBytes;
 
     private MsrpFileReceiver(String host, int port, String sessionId, Path out, ReceiverOptions options)
             throws IOException {
@@ -115,6 +117,14 @@ public final class MsrpFileReceiver implements AutoCloseable {
 
     public int port() {
         return localUri.port();
+    }
+
+    /**
+     * Octets from the start of the message covered contiguously by chunks this receiver answered 200 (what
+     * a sender or relay may count as delivered).
+     */
+    public synchronized long confirmedBytes() {
+        return confirmed;
     }
 
     /** Waits until the whole message is written. */
@@ -177,6 +187,10 @@ public final class MsrpFileReceiver implements AutoCloseable {
             total = range.total();
         } else if (flag == ContinuationFlag.COMPLETE) {
             total = end;
+        }
+        Map.Entry<Long, Long> first = received.firstEntry();
+        if (first != null && first.getKey() == 0) {
+            confirmed = first.getValue();
         }
         boolean whole = total >= 0 && (total == 0 || (received.size() == 1 && received.firstKey() == 0
                 && received.firstEntry().getValue() >= total));
@@ -247,6 +261,13 @@ public final class MsrpFileReceiver implements AutoCloseable {
             int n = c.content().readableBytes();
             write(c.content(), position);
             position += n;
+            if (options.dropAfterBytes() > 0 && (bodyBytes += n) >= options.dropAfterBytes()) {
+                LOG.debug("receiver {}: dropping the connection after {} octets", sessionId, bodyBytes);
+                current = null;
+                ctx.channel().config().setAutoRead(false);
+                ctx.close();
+                return;
+            }
             if (c instanceof LastMsrpContent last) {
                 MsrpRequestHead req = current;
                 current = null;

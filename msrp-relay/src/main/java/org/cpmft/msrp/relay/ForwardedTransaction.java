@@ -47,12 +47,12 @@ final class ForwardedTransaction implements TransactionListener {
         if (failureReport == FailureReport.YES) {
             origin.sendLocal(MsrpResponseHead.answer(request, status, originLeg.localPath()), null);
         } else if (failureReport == FailureReport.PARTIAL) {
-            origin.sendLocal(failureReport(status, reason), null);
+            origin.sendLocal(failureReport(request, originLeg, status, reason), null);
         }
     }
 
     /** REPORT telling the sender that this chunk was not delivered (RFC 4975 section 7.1.2). */
-    private MsrpRequestHead failureReport(int status, String reason) {
+    static MsrpRequestHead failureReport(MsrpRequestHead request, RelayLeg originLeg, int status, String reason) {
         MsrpHeaders h = new MsrpHeaders()
                 .add(MsrpHeaderNames.TO_PATH, request.headers().get(MsrpHeaderNames.FROM_PATH))
                 .add(MsrpHeaderNames.FROM_PATH, originLeg.localPath().format());

@@ -125,7 +125,7 @@ public final class MsrpRelay implements AutoCloseable {
             legs.remove(offerer.sessionId(), offerer);
             legs.remove(answerer.sessionId(), answerer);
             metrics.sessionClosed();
-        });
+        }, metrics);
         legs.put(offerer.sessionId(), offerer);
         legs.put(answerer.sessionId(), answerer);
         metrics.sessionOpened();

@@ -32,12 +32,14 @@ import org.slf4j.LoggerFactory;
 final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RelayInboundHandler.class);
 
-    private enum Mode { IDLE, FORWARD, DISCARD }
+    private enum Mode { IDLE, FORWARD, DISCARD, DEFERRAL }
 
     private final RelayContext relay;
     private final RelayConnection connection;
     private Mode mode = Mode.IDLE;
     private RelayConnection target;
+    /** Handles the current chunk when its session may be, or is, taken over by the relay (deferral). */
+    private StandInSession deferral;
     private SessionTeeSink tee;
     private long teeFrom;
     private long teeOffset;
@@ -106,6 +108,22 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
         }
         RelayLeg peer = leg.peer();
         RelayConnection peerConnection = peer.connection();
+        StandInSession standIn = leg.standIn();
+        if (standIn != null && request.isSend()) {
+            CompletableFuture<Void> connecting = peer.connecting();
+            if (standIn.guarding() && (peerConnection == null || !peerConnection.isOpen()) && connecting != null
+                    && !connecting.isDone() && !peer.closed()) {
+                park(request, connecting);
+                return;
+            }
+            mode = Mode.DEFERRAL;
+            deferral = standIn;
+            if (standIn.guarding()) {
+                relay.metrics().frameRelayed(request.method());
+            }
+            standIn.onChunk(connection, request);
+            return;
+        }
         if (peerConnection == null || !peerConnection.isOpen() || peer.remotePath() == null || peer.closed()) {
             CompletableFuture<Void> connecting = peer.connecting();
             if (connecting != null && !connecting.isDone() && !peer.closed()) {
@@ -130,6 +148,14 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
 
     private void onContent(MsrpContent content) {
         boolean last = content instanceof LastMsrpContent;
+        if (mode == Mode.DEFERRAL) {
+            deferral.onContent(connection, content);
+            if (last) {
+                mode = Mode.IDLE;
+                deferral = null;
+            }
+            return;
+        }
         if (mode == Mode.FORWARD) {
             relay.metrics().bytesRelayed(content.content().readableBytes());
             teeContent(content.content());
@@ -283,9 +309,15 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             // RFC 4975 section 7.1: a chunk cut short is ended with '#' so the far end discards it.
             target.submit(connection, LastMsrpContent.empty(ContinuationFlag.ABORTED), null);
             endTee(ContinuationFlag.ABORTED);
+        } else if (mode == Mode.DEFERRAL) {
+            deferral.onContent(connection, LastMsrpContent.empty(ContinuationFlag.ABORTED));
         }
         mode = Mode.IDLE;
         target = null;
+        deferral = null;
+        for (RelayLeg leg : connection.boundLegs()) {
+            leg.connectionLost(connection);
+        }
         if (parked != null) {
             parked.forEach(ReferenceCountUtil::release);
             parked = null;

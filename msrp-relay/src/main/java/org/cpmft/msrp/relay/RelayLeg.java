@@ -33,6 +33,7 @@ public final class RelayLeg {
     private volatile boolean closed;
     private volatile SessionTeeSink tee;
     private volatile long teeFromOffset;
+    private volatile StandInSession standIn;
 
     RelayLeg(Role role, MsrpUri localPath, RelayContext relay) {
         this.role = role;
@@ -80,6 +81,9 @@ public final class RelayLeg {
         }
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
+        }
+        if (role == Role.ANSWERER && peer.standIn != null && peer.standIn.standingIn()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the relay stands in for the answerer"));
         }
         synchronized (this) {
             if (remotePath != null) {
@@ -234,6 +238,35 @@ public final class RelayLeg {
         return new StoredStreamPlayer(conn, this, source, fromOffset, chunkSize).start();
     }
 
+    /** Sets the deferral handling of the SENDs this (offerer) leg's endpoint sends; once. */
+    synchronized void standIn(StandInSession session) {
+        if (role != Role.OFFERER) {
+            throw new IllegalStateException("only the offerer leg's traffic can be taken over");
+        }
+        if (standIn != null) {
+            throw new IllegalStateException("deferral sink already set for " + localPath);
+        }
+        if (closed) {
+            throw new IllegalStateException("session closed");
+        }
+        standIn = session;
+    }
+
+    /** @return the deferral handling of this leg's SENDs, or null */
+    StandInSession standIn() {
+        return standIn;
+    }
+
+    /** The connection bound to this leg closed (called on that connection's event loop). */
+    void connectionLost(RelayConnection lost) {
+        if (role == Role.ANSWERER && !closed && connection.get() == lost) {
+            StandInSession s = peer.standIn;
+            if (s != null) {
+                s.answererConnectionLost();
+            }
+        }
+    }
+
     SessionTeeSink tee() {
         return tee;
     }
@@ -264,6 +297,10 @@ public final class RelayLeg {
         SessionTeeSink sink = tee;
         if (sink != null) {
             sink.onClose();
+        }
+        StandInSession s = standIn;
+        if (s != null) {
+            s.close();
         }
     }
 

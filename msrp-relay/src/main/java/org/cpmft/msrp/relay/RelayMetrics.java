@@ -64,6 +64,11 @@ final class RelayMetrics {
         registry.counter("msrp.relay.pending.throttles").increment();
     }
 
+    /** The relay started standing in for a recipient (deferral). */
+    void standIn(StandInStart.Cause cause) {
+        registry.counter("msrp.relay.standins", "cause", cause.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    }
+
     void error(String reason) {
         registry.counter("msrp.relay.errors", "reason", reason).increment();
     }

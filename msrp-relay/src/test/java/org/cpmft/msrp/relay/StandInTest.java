@@ -1,0 +1,308 @@
+package org.cpmft.msrp.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.cpmft.msrp.client.MsrpFileReceiver;
+import org.cpmft.msrp.client.MsrpFileSender;
+import org.cpmft.msrp.client.MsrpTransferException;
+import org.cpmft.msrp.client.ReceiveResult;
+import org.cpmft.msrp.client.ReceiverOptions;
+import org.cpmft.msrp.client.SendOptions;
+import org.cpmft.msrp.client.SendResult;
+import org.cpmft.msrp.message.ContinuationFlag;
+import org.cpmft.msrp.message.MsrpUri;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The relay standing in for the recipient (deferral), over real TCP on 127.0.0.1. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StandInTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String TYPE = "application/octet-stream";
+
+    @TempDir
+    Path tmp;
+    private MsrpRelay relay;
+    private MsrpFileSender sender;
+    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0).withWriteBuffer(8 * 1024, 16 * 1024));
+        sender = new MsrpFileSender();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.shutdownNow();
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        sender.close();
+        relay.close();
+    }
+
+    private byte[] randomBytes(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private Path write(String name, byte[] data) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.write(p, data);
+        return p;
+    }
+
+    private MsrpFileReceiver receiver(String sessionId, ReceiverOptions options) throws IOException {
+        MsrpFileReceiver r = MsrpFileReceiver.listen("127.0.0.1", 0, sessionId, tmp.resolve(sessionId + ".out"),
+                options);
+        closeables.add(r);
+        return r;
+    }
+
+    private double relayAnswered200() {
+        Counter c = relay.meterRegistry().find("msrp.relay.responses").tags("status", "200", "origin", "relay")
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void standsInForAMultiMebibyteFileAndAcknowledgesOnlyWhatIsDurable() throws Exception {
+        byte[] content = randomBytes(3 * 1024 * 1024 + 17, 1);
+        Path file = write("in.bin", content);
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length).holdingDurability();
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40101, "standin1");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.standIn(sink);
+
+        Future<SendResult> sending = pool.submit(() -> sender.send(file, List.of(pair.offererLeg().localPath()),
+                senderUri, SendOptions.of(TYPE, 64 * 1024, WAIT).withSuccessReport(true)));
+        int chunks = (content.length + 64 * 1024 - 1) / (64 * 1024);
+        await(() -> sink.ends.size() == chunks, "every chunk in the sink");
+
+        // Everything is in the sink but nothing is durable: the sender has no 200 and is still waiting.
+        assertThat(relayAnswered200()).isZero();
+        assertThat(sending).isNotDone();
+        sink.releaseDurability();
+        SendResult sent = sending.get(20, TimeUnit.SECONDS);
+
+        assertThat(relayAnswered200()).isEqualTo(chunks);
+        assertThat(sink.start.cause()).isEqualTo(StandInStart.Cause.REQUESTED);
+        assertThat(sink.start.fromOffset()).isZero();
+        assertThat(sink.start.confirmedByRecipient()).isZero();
+        assertThat(sink.start.total()).isEqualTo(content.length);
+        assertThat(sink.start.messageId()).isEqualTo(sent.messageId());
+        assertThat(sink.sha256After(new byte[0])).isEqualTo(sent.sha256());
+        ChunkEnd last = sink.ends.get(sink.ends.size() - 1);
+        assertThat(last.messageComplete()).isTrue();
+        assertThat(last.flag()).isEqualTo(ContinuationFlag.COMPLETE);
+        assertThat(sink.ends.stream().filter(ChunkEnd::messageComplete)).hasSize(1);
+        assertThat(sink.contractViolations).isEmpty();
+        assertThat(pair.standingIn()).isTrue();
+        assertThat(pair.answererLeg().bindRemotePath(List.of(MsrpUri.of(false, "127.0.0.1", 9, "nobody"))))
+                .isCompletedExceptionally();
+        pair.close();
+        assertThat(sink.closed).isTrue();
+    }
+
+    @Test
+    void aSlowSinkHoldsTheSenderBackWithoutLosingAnything() throws Exception {
+        byte[] content = randomBytes(2 * 1024 * 1024 + 5, 2);
+        Path file = write("one.bin", content);
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length).slowEvery(4);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40102, "standin2");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.standIn(sink);
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                SendOptions.of(TYPE, MsrpFileSender.ONE_CHUNK, WAIT).withSuccessReport(true));
+
+        assertThat(sink.delayedContent.get()).isGreaterThanOrEqualTo(4);
+        assertThat(sink.sha256After(new byte[0])).isEqualTo(sent.sha256());
+        assertThat(sink.ends).hasSize(1);
+        assertThat(sink.contractViolations).isEmpty();
+    }
+
+    @Test
+    void aSinkFailureRefusesTheChunk() throws Exception {
+        Path file = write("fail.bin", randomBytes(100_000, 3));
+        RecordingDeferralSink sink = new RecordingDeferralSink(100_000).failingDurability();
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40103, "standin3");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.standIn(sink);
+
+        assertThatThrownBy(() -> sender.send(file, List.of(pair.offererLeg().localPath()), senderUri, TYPE,
+                32 * 1024, WAIT))
+                .isInstanceOf(MsrpTransferException.class)
+                .satisfies(e -> assertThat(((MsrpTransferException) e).status()).isEqualTo(413));
+        assertThat(relay.meterRegistry().get("msrp.relay.errors").tag("reason", "sink_failed").counter().count())
+                .isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "sender chunk size {0}")
+    @ValueSource(ints = {64 * 1024, MsrpFileSender.ONE_CHUNK})
+    void takesOverFromTheFirstUnconfirmedOctetWhenTheRecipientDrops(int chunkSize) throws Exception {
+        byte[] content = randomBytes(4 * 1024 * 1024 + 3, 4);
+        Path file = write("drop.bin", content);
+        String sid = "dropper" + chunkSize;
+        MsrpFileReceiver receiver = receiver(sid, ReceiverOptions.DEFAULT.withDropAfter(1024 * 1024 + 5000));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40104, "sender" + chunkSize);
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink, 256 * 1024);
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                SendOptions.of(TYPE, chunkSize, WAIT).withSuccessReport(true));
+
+        long confirmed = pair.answererLost().get(5, TimeUnit.SECONDS);
+        assertThat(confirmed).isEqualTo(sink.start.confirmedByRecipient()).isEqualTo(sink.start.fromOffset());
+        assertThat(confirmed).isLessThanOrEqualTo(receiver.confirmedBytes()).isLessThanOrEqualTo(1024 * 1024 + 5000);
+        assertThat(sink.start.cause()).isEqualTo(StandInStart.Cause.ANSWERER_LOST);
+        byte[] delivered = Arrays.copyOf(Files.readAllBytes(tmp.resolve(sid + ".out")), (int) confirmed);
+        assertThat(sink.end()).isEqualTo(content.length);
+        assertThat(sink.sha256After(delivered)).isEqualTo(sent.sha256());
+        assertThat(sink.ends.get(sink.ends.size() - 1).messageComplete()).isTrue();
+        assertThat(sink.contractViolations).isEmpty();
+        assertThat(pair.standingIn()).isTrue();
+        assertThat(relay.meterRegistry().get("msrp.relay.standins").tag("cause", "answerer_lost").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void guardedRelayingDeliversEverythingWithoutTouchingTheSink() throws Exception {
+        byte[] content = randomBytes(2 * 1024 * 1024 + 11, 5);
+        Path file = write("guarded.bin", content);
+        MsrpFileReceiver receiver = receiver("guardedrx", ReceiverOptions.DEFAULT);
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40105, "guardedtx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink, 64 * 1024);
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                SendOptions.of(TYPE, MsrpFileSender.ONE_CHUNK, WAIT).withSuccessReport(true));
+        ReceiveResult got = receiver.await(WAIT);
+
+        assertThat(got.sha256()).isEqualTo(sent.sha256());
+        // One sender chunk reached the recipient as relay chunks of a quarter of the window.
+        assertThat(got.chunks()).isEqualTo((content.length + 16 * 1024 - 1) / (16 * 1024));
+        assertThat(receiver.confirmedBytes()).isEqualTo(content.length);
+        assertThat(sink.start).isNull();
+        assertThat(pair.answererLost()).isNotDone();
+        pair.close();
+        assertThat(sink.closed).isTrue();
+        assertThat(pair.answererLost()).isNotDone();
+    }
+
+    @Test
+    void switchesOverWhenAskedMidTransfer() throws Exception {
+        byte[] content = randomBytes(3 * 1024 * 1024, 6);
+        Path file = write("asked.bin", content);
+        MsrpFileReceiver receiver = receiver("askedrx", ReceiverOptions.slow(Duration.ofMillis(1), 16 * 1024));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40106, "askedtx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink, 128 * 1024);
+
+        Future<SendResult> sending = pool.submit(() -> sender.send(file, List.of(pair.offererLeg().localPath()),
+                senderUri, SendOptions.of(TYPE, 32 * 1024, WAIT)));
+        await(() -> receiver.confirmedBytes() >= 256 * 1024, "part of the file at the recipient");
+        assertThat(pair.switchToStandIn()).isTrue();
+        assertThat(pair.switchToStandIn()).isFalse();
+        SendResult sent = sending.get(20, TimeUnit.SECONDS);
+
+        long confirmed = pair.answererLost().get(5, TimeUnit.SECONDS);
+        assertThat(confirmed).isBetween(256L * 1024, receiver.confirmedBytes());
+        assertThat(sink.start.cause()).isEqualTo(StandInStart.Cause.REQUESTED);
+        byte[] delivered = Arrays.copyOf(Files.readAllBytes(tmp.resolve("askedrx.out")), (int) confirmed);
+        assertThat(sink.sha256After(delivered)).isEqualTo(sent.sha256());
+        assertThat(sink.contractViolations).isEmpty();
+    }
+
+    @Test
+    void takesOverFromTheStartWhenTheRecipientNeverAnswers() throws Exception {
+        relay.close();
+        relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0)
+                .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+        byte[] content = randomBytes(300_000, 7);
+        Path file = write("silent.bin", content);
+        try (TestMsrpPeer silent = new TestMsrpPeer(TestMsrpPeer.Behaviour.IGNORE_DATA)) {
+            RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+            MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40107, "silenttx");
+            RelaySessionPair pair = relay.allocatePair();
+            pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+            pair.answererLeg().bindRemotePath(List.of(silent.uri("silentrx"))).get(5, TimeUnit.SECONDS);
+            pair.onAnswererLoss(sink);
+
+            SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri, TYPE,
+                    64 * 1024, WAIT);
+
+            assertThat(pair.answererLost().get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(sink.start.cause()).isEqualTo(StandInStart.Cause.ANSWERER_TIMEOUT);
+            assertThat(sink.sha256After(new byte[0])).isEqualTo(sent.sha256());
+            assertThat(sink.contractViolations).isEmpty();
+        }
+    }
+
+    @Test
+    void takesOverWhenTheRecipientIsGoneBeforeTheFirstChunk() throws Exception {
+        byte[] content = randomBytes(200_000, 8);
+        Path file = write("gone.bin", content);
+        MsrpFileReceiver receiver = MsrpFileReceiver.listen("127.0.0.1", 0, "gonerx", tmp.resolve("gone.out"));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40108, "gonetx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink);
+        receiver.close();
+        assertThat(pair.answererLost().get(5, TimeUnit.SECONDS)).isZero();
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                SendOptions.of(TYPE, 64 * 1024, WAIT).withSuccessReport(true));
+
+        assertThat(sink.start.fromOffset()).isZero();
+        assertThat(sink.sha256After(new byte[0])).isEqualTo(sent.sha256());
+        assertThat(sink.contractViolations).isEmpty();
+    }
+}
