@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "participating-function", mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "OMA CPM File Transfer Participating Function.",
-        subcommands = {ServeCommand.class, MsrpCommand.class})
+        subcommands = {ServeCommand.class, MsrpCommand.class, StoreCommand.class, PolicyCommand.class})
 public final class PfCommand implements Callable<Integer> {
 
 
