@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Threading: the calls for one session never overlap and come in order, from a relay I/O thread
  * (usually the sender connection's event loop, for the switch-over the thread that noticed the loss).
  * They must not block: what takes time is started and reported through the returned stage. A returned
- * stage may complete on any thread.
+ * stage may complete on any thread. They must not call back into the {@link RelaySessionPair} (e.g. close
+ * it) on the calling thread: hand such work to another thread.
  *
  * <p>The relay acknowledges octets to the sender (MSRP 200, success REPORT) only after the stage of
  * {@link #onChunkEnd} that covers them has completed normally (RFC 4975 section 7.1: the 200 per chunk

@@ -45,14 +45,21 @@ public final class RelaySessionPair implements AutoCloseable {
      * never connected (the PF answered the sender's INVITE itself). Call before the offerer can send, i.e.
      * before the SIP answer goes out.
      *
-     * @throws IllegalStateException if the answerer leg is already bound or a sink was already set
+     * <p>Also usable when binding the answerer leg failed (recipient unreachable): the answerer leg is then
+     * closed.
+     *
+     * @throws IllegalStateException if the answerer leg is connected or a sink was already set
      */
     public void standIn(DeferralSink sink) {
-        if (answerer.remotePath() != null) {
-            throw new IllegalStateException("answerer leg already bound: use onAnswererLoss before binding it");
+        RelayConnection c = answerer.connection();
+        if (c != null && c.isOpen() && !answerer.closed()) {
+            throw new IllegalStateException("answerer leg connected: use onAnswererLoss and switchToStandIn");
         }
         offerer.standIn(new StandInSession(offerer, answerer, sink, false, StandInSession.DEFAULT_WINDOW,
                 answererLost, metrics));
+        if (answerer.remotePath() != null) {
+            answerer.close();
+        }
     }
 
     /** {@link #onAnswererLoss(DeferralSink, int)} keeping at most 1 MiB unconfirmed per session. */

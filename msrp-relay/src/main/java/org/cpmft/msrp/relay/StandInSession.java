@@ -138,6 +138,11 @@ final class StandInSession {
                 total = chunk.total;
             }
             lost = null;
+            if (state == State.GUARDING && answerer.remotePath() == null) {
+                // Nobody to relay to yet and nothing lost: as without a sink (the SDP answer is not out yet).
+                chunk.refusal = MsrpStatus.SESSION_DOES_NOT_EXIST;
+                return;
+            }
             if (state == State.GUARDING) {
                 RelayConnection target = answerer.connection();
                 if (answerer.closed() || target == null || !target.isOpen()) {
@@ -339,7 +344,7 @@ final class StandInSession {
      * @return the confirmed offset to announce, or null if nothing switched
      */
     private Long switchOver(StandInStart.Cause why) {
-        if (state != State.GUARDING || recipientRefused || offerer.closed()) {
+        if (state != State.GUARDING || recipientRefused || offerer.closed() || delivered()) {
             return null;
         }
         state = State.STANDING_IN;
@@ -392,6 +397,14 @@ final class StandInSession {
             syncSink(ended, lastFlag);
         }
         return confirmed;
+    }
+
+    /**
+     * The recipient confirmed the whole message and the sender got every answer: a connection closing now is
+     * the normal end of the transfer (the recipient may close before its BYE reaches the PF).
+     */
+    private boolean delivered() {
+        return messageSeen && total != ByteRange.UNKNOWN && confirmedEnd >= total && unanswered.isEmpty();
     }
 
     /** Completes {@code answererLost} and lets the answerer leg go; outside the lock. */
@@ -468,7 +481,8 @@ final class StandInSession {
             chunks.forEach(c -> answer(c, MsrpStatus.STOP_SENDING));
             return;
         }
-        boolean complete = flag != ContinuationFlag.ABORTED && total != ByteRange.UNKNOWN && sinkEnd >= total;
+        boolean complete = flag != ContinuationFlag.ABORTED && total != ByteRange.UNKNOWN && sinkEnd >= total
+                && unanswered.stream().allMatch(c -> c.ended);
         boolean reportNow = complete && !completeReported;
         if (reportNow) {
             completeReported = true;

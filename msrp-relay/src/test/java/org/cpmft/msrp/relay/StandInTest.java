@@ -25,6 +25,7 @@ import org.cpmft.msrp.client.ReceiverOptions;
 import org.cpmft.msrp.client.SendOptions;
 import org.cpmft.msrp.client.SendResult;
 import org.cpmft.msrp.message.ContinuationFlag;
+import org.cpmft.msrp.message.FailureReport;
 import org.cpmft.msrp.message.MsrpUri;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,7 +253,8 @@ class StandInTest {
         SendResult sent = sending.get(20, TimeUnit.SECONDS);
 
         long confirmed = pair.answererLost().get(5, TimeUnit.SECONDS);
-        assertThat(confirmed).isBetween(256L * 1024, receiver.confirmedBytes());
+        // The recipient's 200s may still be on their way to the relay when it switches: it can only count fewer.
+        assertThat(confirmed).isLessThanOrEqualTo(receiver.confirmedBytes());
         assertThat(sink.start.cause()).isEqualTo(StandInStart.Cause.REQUESTED);
         byte[] delivered = Arrays.copyOf(Files.readAllBytes(tmp.resolve("askedrx.out")), (int) confirmed);
         assertThat(sink.sha256After(delivered)).isEqualTo(sent.sha256());
@@ -303,6 +305,128 @@ class StandInTest {
 
         assertThat(sink.start.fromOffset()).isZero();
         assertThat(sink.sha256After(new byte[0])).isEqualTo(sent.sha256());
+        assertThat(sink.contractViolations).isEmpty();
+    }
+
+    @Test
+    void noTakeOverWhenTheRecipientClosesAfterTheWholeFile() throws Exception {
+        byte[] content = randomBytes(500_000, 9);
+        Path file = write("done.bin", content);
+        MsrpFileReceiver receiver = MsrpFileReceiver.listen("127.0.0.1", 0, "donerx", tmp.resolve("done.out"));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40109, "donetx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink);
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri, TYPE, 64 * 1024,
+                WAIT);
+        assertThat(receiver.await(WAIT).sha256()).isEqualTo(sent.sha256());
+        receiver.close();
+        await(() -> relay.meterRegistry().get("msrp.relay.connections.active").gauge().value() == 0,
+                "both connections closed");
+
+        assertThat(pair.answererLost()).isNotDone();
+        assertThat(pair.standingIn()).isFalse();
+        assertThat(sink.start).isNull();
+    }
+
+    @Test
+    void standsInAfterTheRecipientCouldNotBeReached() throws Exception {
+        byte[] content = randomBytes(150_000, 10);
+        Path file = write("unreachable.bin", content);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40110, "unreachtx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        assertThat(pair.answererLeg().bindRemotePath(List.of(MsrpUri.of(false, "127.0.0.1", closedPort, "x1"))))
+                .failsWithin(WAIT);
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        pair.standIn(sink);
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri, TYPE, 64 * 1024,
+                WAIT);
+
+        assertThat(sink.sha256After(new byte[0])).isEqualTo(sent.sha256());
+    }
+
+    @Test
+    void aSenderThatDropsMidChunkEndsTheStoredMessageAsAborted() throws Exception {
+        RecordingDeferralSink sink = new RecordingDeferralSink(1000);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40111, "abortertx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.standIn(sink);
+        String to = pair.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send("MSRP cut00001 SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + senderUri.format() + "\r\n"
+                    + "Message-ID: cut-1\r\nByte-Range: 1-*/1000\r\nContent-Type: text/plain\r\n\r\n"
+                    + "only part of the body");
+            await(() -> sink.end() == 21, "the partial body in the sink");
+        }
+        await(() -> !sink.ends.isEmpty(), "the end of the chunk");
+        assertThat(sink.ends.get(0).flag()).isEqualTo(ContinuationFlag.ABORTED);
+        assertThat(sink.ends.get(0).messageComplete()).isFalse();
+        assertThat(sink.ends.get(0).received()).isEqualTo(21);
+    }
+
+    @Test
+    void aSecondMessageInTheSessionIsRefused() throws Exception {
+        RecordingDeferralSink sink = new RecordingDeferralSink(100);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40112, "secondtx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.standIn(sink);
+        String to = pair.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send(RawMsrpSocket.send("first001", to, senderUri.format(), "", "file"));
+            assertThat(s.readUntilEndOf("first001")).contains("MSRP first001 200 OK");
+            s.send(RawMsrpSocket.send("second01", to, senderUri.format(), "", "other"));
+            assertThat(s.readUntilEndOf("second01")).contains("MSRP second01 413");
+        }
+        assertThat(sink.end()).isEqualTo(4);
+    }
+
+    @Test
+    void aSendBeforeTheAnswererLegIsBoundIsRefusedNotTakenOver() throws Exception {
+        RecordingDeferralSink sink = new RecordingDeferralSink(100);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40113, "earlytx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink);
+        String to = pair.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send(RawMsrpSocket.send("early001", to, senderUri.format(), "", "file"));
+            assertThat(s.readUntilEndOf("early001")).contains("MSRP early001 481");
+        }
+        assertThat(pair.answererLost()).isNotDone();
+        assertThat(sink.start).isNull();
+    }
+
+    @Test
+    void failureReportPartialSenderSeesNoErrorAcrossTheSwitchOver() throws Exception {
+        byte[] content = randomBytes(1024 * 1024, 11);
+        Path file = write("partial.bin", content);
+        MsrpFileReceiver receiver = receiver("partialrx", ReceiverOptions.DEFAULT.withDropAfter(300_000));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40114, "partialtx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink, 128 * 1024);
+
+        SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                SendOptions.of(TYPE, 32 * 1024, WAIT).withFailureReport(FailureReport.PARTIAL)
+                        .withSuccessReport(true));
+
+        long confirmed = pair.answererLost().get(5, TimeUnit.SECONDS);
+        assertThat(confirmed).isLessThanOrEqualTo(receiver.confirmedBytes());
+        byte[] delivered = Arrays.copyOf(Files.readAllBytes(tmp.resolve("partialrx.out")), (int) confirmed);
+        assertThat(sink.sha256After(delivered)).isEqualTo(sent.sha256());
         assertThat(sink.contractViolations).isEmpty();
     }
 }
