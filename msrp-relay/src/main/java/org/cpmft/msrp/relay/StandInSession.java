@@ -65,7 +65,7 @@ final class StandInSession {
     private boolean recipientRefused;
     private Throwable sinkFailure;
 
-    // The message (a file transfer session carries one file, RFC 5547 section 8).
+    // The message: one file per media stream (RFC 5547 a=file-selector).
     private String messageId;
     private String contentType;
     private long total = ByteRange.UNKNOWN;
