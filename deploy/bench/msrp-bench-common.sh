@@ -18,5 +18,5 @@ msrp_bench_run() {
   cp -r "$ROOT/msrp-relay/target/test-classes" "$work/test-classes"
   local cp="$work/test-classes:$work/classes:$(cat "$work/cp.txt")"
   # shellcheck disable=SC2086
-  java ${BENCH_JVM_OPTS:--Xmx1g} -Dbench.relayJvmOpts="${RELAY_JVM_OPTS:-}" -cp "$cp" "org.cpmft.msrp.bench.$main" "$@"
+  java ${BENCH_JVM_OPTS:--Xmx1g} -Dbench.relayJvmOpts="${RELAY_JVM_OPTS:-}" -Dbench.relayCommandPrefix="${RELAY_CMD_PREFIX:-}" -cp "$cp" "org.cpmft.msrp.bench.$main" "$@"
 }

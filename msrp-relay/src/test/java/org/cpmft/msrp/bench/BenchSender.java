@@ -124,7 +124,7 @@ final class BenchSender {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Session> sessions = new ArrayList<>(toPaths.size());
         for (int i = 0; i < toPaths.size(); i++) {
-            SessionPlan plan = new SessionPlan(toPaths.get(i), fromPaths.get(i), 1, 1, 1);
+            SessionPlan plan = new SessionPlan(toPaths.get(i), fromPaths.get(i), 1, 1, 1, 0);
             sessions.add(new Session(plan, null, null, false, true));
         }
         try {
@@ -166,7 +166,8 @@ final class BenchSender {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new MsrpFrameDecoder(), new MsrpEncoder(), s);
                     }
-                }).connect(firstHop.socketHost(), firstHop.port());
+                }).connect(s.plan.connectPort() > 0 ? "127.0.0.1" : firstHop.socketHost(),
+                        s.plan.connectPort() > 0 ? s.plan.connectPort() : firstHop.port());
                 s.channel = f.channel();
                 batch.add(f);
             }

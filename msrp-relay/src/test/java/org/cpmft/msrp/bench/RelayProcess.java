@@ -34,6 +34,7 @@ import org.cpmft.msrp.relay.RelaySessionPair;
  *   HEAP                       -> OK usedHeapAfterGc nettyDirectUsed jdkDirectUsed
  *   PEAK                       -> OK peakHeapUsed maxHeap (peaks reset)
  *   METRICS                    -> OK frames bytes backpressurePauses wireWaits pendingThrottles errors
+ *   PROXY targetPort           -> OK listenPort  (a {@link TcpSpliceProxy} to 127.0.0.1:targetPort, for the baseline)
  *   QUIT
  * </pre>
  * Failures answer {@code ERR tag reason}. First line printed: {@code PORT n}.
@@ -43,9 +44,12 @@ public final class RelayProcess {
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final Map<String, RelaySessionPair> pairs = new ConcurrentHashMap<>();
     private final PrintStream out;
+    private final int ioThreads;
+    private final java.util.List<TcpSpliceProxy> proxies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RelayProcess(int ioThreads, PrintStream out) {
         this.out = out;
+        this.ioThreads = ioThreads;
         this.relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0).withIoThreads(ioThreads)
                 .withMeterRegistry(registry));
     }
@@ -62,6 +66,7 @@ public final class RelayProcess {
                 p.handle(line.trim().split(" "));
             }
         } finally {
+            p.proxies.forEach(TcpSpliceProxy::close);
             p.relay.close();
         }
         System.exit(0);
@@ -92,6 +97,11 @@ public final class RelayProcess {
                     pairs.values().forEach(RelaySessionPair::close);
                     pairs.clear();
                     reply("OK " + n);
+                }
+                case "PROXY" -> {
+                    TcpSpliceProxy proxy = new TcpSpliceProxy(ioThreads, "127.0.0.1", Integer.parseInt(cmd[1]));
+                    proxies.add(proxy);
+                    reply("OK " + proxy.port());
                 }
                 case "CPU" -> reply("OK " + processCpuNanos());
                 case "HEAP" -> reply(heap());

@@ -47,7 +47,11 @@ final class RelayProcessHandle implements AutoCloseable {
                     new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    replies.add(line);
+                    if (line.startsWith("OK") || line.startsWith("ERR") || line.startsWith("PORT ")) {
+                        replies.add(line);
+                    } else {
+                        System.err.println("relay: " + line); // e.g. the JVM announcing a JFR recording
+                    }
                 }
             } catch (IOException ignored) {
                 // the process ended
@@ -69,6 +73,11 @@ final class RelayProcessHandle implements AutoCloseable {
     static RelayProcessHandle start(String maxHeap, int ioThreads, List<String> jvmOptions)
             throws IOException, TimeoutException {
         List<String> cmd = new ArrayList<>();
+        // e.g. "strace -f -c -o /tmp/relay.strace" to count the relay's system calls
+        String prefix = System.getProperty("bench.relayCommandPrefix", "").trim();
+        if (!prefix.isEmpty()) {
+            cmd.addAll(List.of(prefix.split("\\s+")));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + maxHeap);
         cmd.add("-Xms" + maxHeap);
@@ -192,6 +201,11 @@ final class RelayProcessHandle implements AutoCloseable {
 
     void closePairs() throws IOException, TimeoutException {
         call("CLOSE");
+    }
+
+    /** Starts a {@link TcpSpliceProxy} in the relay JVM towards 127.0.0.1:targetPort; returns its port. */
+    int startProxy(int targetPort) throws IOException, TimeoutException {
+        return Integer.parseInt(call("PROXY " + targetPort)[1]);
     }
 
     long cpuNanos() throws IOException, TimeoutException {

@@ -12,15 +12,16 @@ import org.cpmft.msrp.message.MsrpUri;
 /**
  * Relay versus direct, same sender and sink, same run: for each chunk size and number of concurrent
  * sessions, several rounds alternate a transfer through the relay (in its own JVM, see
- * {@link RelayProcess}) with the same transfer sent straight to the sink (order flipped every round
- * so drift on the shared machine hits both alike). Prints one line per transfer and a table of
+ * {@link RelayProcess}) with the same transfer sent straight to the sink and, as a baseline, through a
+ * plain TCP forwarder ({@link TcpSpliceProxy}) in the relay's JVM (order rotated every round so drift
+ * on the shared machine hits all alike). Prints one line per transfer and a table of
  * medians. Not a test: run it with deploy/bench/msrp-relay-vs-direct.sh.
  *
  * <p>Options: {@code --chunks 1k,10k,64k,1m --sessions 1,10,100,1000 --rounds 3 --bytes 64m
- * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0}.
+ * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0 --proxy true}.
  */
 public final class RelayVsDirectBenchmark {
-    private enum Mode { RELAY, DIRECT }
+    private enum Mode { RELAY, DIRECT, PROXY }
 
     private record Run(Mode mode, SendRun send, long plannedChunks, long sinkChunks, long relayCpu, long selfCpu,
                        RelayProcessHandle.Metrics relayDelta) {
@@ -37,9 +38,13 @@ public final class RelayVsDirectBenchmark {
     private final BenchSink sink;
     private final BenchSender sender;
     private final long windowBytes;
+    private final boolean withProxy;
+    private int proxyPort;
     private int runCounter;
 
-    private RelayVsDirectBenchmark(RelayProcessHandle relay, BenchSink sink, BenchSender sender, long windowBytes) {
+    private RelayVsDirectBenchmark(RelayProcessHandle relay, BenchSink sink, BenchSender sender, long windowBytes,
+                                   boolean withProxy) {
+        this.withProxy = withProxy;
         this.relay = relay;
         this.sink = sink;
         this.sender = sender;
@@ -56,6 +61,7 @@ public final class RelayVsDirectBenchmark {
         long windowBytes = Figures.parseSize(Figures.arg(args, "window-bytes", "256k"));
         String relayHeap = Figures.arg(args, "relay-heap", "512m");
         int ioThreads = Integer.parseInt(Figures.arg(args, "relay-io-threads", "0"));
+        boolean withProxy = Boolean.parseBoolean(Figures.arg(args, "proxy", "true"));
         List<String> relayOpts = jvmOptions(System.getProperty("bench.relayJvmOpts", ""));
         int maxSessions = Arrays.stream(sessionCounts).max().orElse(1);
 
@@ -68,7 +74,10 @@ public final class RelayVsDirectBenchmark {
              BenchSink sink = new BenchSink(sinkLoop, maxSessions, false)) {
             System.out.printf("# relay pid %d port %d, sink on %d ports%n", relay.pid(), relay.port(), sink.portCount());
             RelayVsDirectBenchmark bench = new RelayVsDirectBenchmark(relay, sink,
-                    new BenchSender(senderLoop, new PayloadPattern(42)), windowBytes);
+                    new BenchSender(senderLoop, new PayloadPattern(42)), windowBytes, withProxy);
+            if (withProxy) {
+                bench.proxyPort = relay.startProxy(sink.uri(0, "x").port());
+            }
             bench.warmUp(chunkSizes);
             List<String> table = new ArrayList<>();
             for (long chunk : chunkSizes) {
@@ -81,9 +90,14 @@ public final class RelayVsDirectBenchmark {
             System.out.println();
             System.out.println("| chunk | sessions | bytes/run | MB/s relay | MB/s direct | relay/direct | chunks/s relay"
                     + " | chunks/s direct | p50 us relay | p50 us direct | p99 us relay | p99 us direct"
-                    + " | relay CPU us/chunk | endpoints CPU us/chunk relay | endpoints CPU us/chunk direct | lost |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                    + " | relay CPU us/chunk | endpoints CPU us/chunk relay | endpoints CPU us/chunk direct"
+                    + " | MB/s TCP proxy | TCP proxy CPU us/chunk | lost |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             table.forEach(System.out::println);
+            RelayProcessHandle.Metrics total = relay.metrics();
+            System.out.printf("# relay totals: %d frames relayed (SEND and REPORT), %d bytes, %d backpressure pauses,"
+                    + " %d wire waits, %d pending throttles, %d errors%n", total.frames(), total.bytes(),
+                    total.backpressurePauses(), total.wireWaits(), total.pendingThrottles(), total.errors());
         } finally {
             senderLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             sinkLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -96,8 +110,8 @@ public final class RelayVsDirectBenchmark {
 
     private void warmUp(long[] chunkSizes) throws Exception {
         for (long chunk : chunkSizes) {
-            long perSession = Math.max(chunk, 8 * Figures.MIB / 10 / chunk * chunk);
-            for (Mode mode : Mode.values()) {
+            long perSession = Math.max(chunk, Math.min(16 * Figures.MIB, 4000 * chunk) / 10 / chunk * chunk);
+            for (Mode mode : modes()) {
                 Run r = run(mode, chunk, 10, perSession);
                 System.out.printf("# warm-up %-6s chunk %-7s %6.1f MB/s%n", mode, Figures.size(chunk),
                         r.send().megabytesPerSecond());
@@ -105,13 +119,23 @@ public final class RelayVsDirectBenchmark {
         }
     }
 
+    private List<Mode> modes() {
+        return withProxy ? List.of(Mode.values()) : List.of(Mode.RELAY, Mode.DIRECT);
+    }
+
     private String cell(long chunk, int sessions, long perSession, int rounds) throws Exception {
         List<Run> relayRuns = new ArrayList<>();
         List<Run> directRuns = new ArrayList<>();
+        List<Run> proxyRuns = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         long lost = 0;
         for (int round = 0; round < rounds; round++) {
-            Mode[] order = round % 2 == 0 ? new Mode[] {Mode.RELAY, Mode.DIRECT} : new Mode[] {Mode.DIRECT, Mode.RELAY};
+            // Rotate the order so that no mode always runs first or last in a round.
+            List<Mode> order = new ArrayList<>(modes());
+            java.util.Collections.rotate(order, round);
+            if (round % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
             Run relayRun = null;
             Run directRun = null;
             for (Mode mode : order) {
@@ -120,8 +144,10 @@ public final class RelayVsDirectBenchmark {
                 lost += r.plannedChunks() - r.sinkChunks();
                 if (mode == Mode.RELAY) {
                     relayRun = r;
-                } else {
+                } else if (mode == Mode.DIRECT) {
                     directRun = r;
+                } else {
+                    proxyRuns.add(r);
                 }
             }
             relayRuns.add(relayRun);
@@ -142,6 +168,8 @@ public final class RelayVsDirectBenchmark {
                 Figures.num(med(relayRuns, Run::relayCpuMicrosPerChunk)),
                 Figures.num(med(relayRuns, Run::selfCpuMicrosPerChunk)),
                 Figures.num(med(directRuns, Run::selfCpuMicrosPerChunk)),
+                Figures.num(med(proxyRuns, r -> r.send().megabytesPerSecond())),
+                Figures.num(med(proxyRuns, Run::relayCpuMicrosPerChunk)),
                 Long.toString(lost), "").trim();
     }
 
@@ -159,7 +187,7 @@ public final class RelayVsDirectBenchmark {
                         + " relay CPU %7.2f us/chunk endpoints CPU %7.2f us/chunk lost %d failed sessions %d%s%n",
                 r.mode(), Figures.size(chunk), sessions, round, s.megabytesPerSecond(), s.chunksPerSecond(),
                 s.latencyMicros(50), s.latencyMicros(99),
-                r.mode() == Mode.RELAY ? r.relayCpuMicrosPerChunk() : Double.NaN, r.selfCpuMicrosPerChunk(),
+                r.mode() != Mode.DIRECT ? r.relayCpuMicrosPerChunk() : Double.NaN, r.selfCpuMicrosPerChunk(),
                 r.plannedChunks() - r.sinkChunks(), s.failures(),
                 r.relayDelta() == null ? "" : String.format(" (relay: %d frames, %d backpressure pauses, %d wire waits,"
                         + " %d errors)", r.relayDelta().frames(), r.relayDelta().backpressurePauses(),
@@ -180,15 +208,23 @@ public final class RelayVsDirectBenchmark {
             for (RelayProcessHandle.Pair p : relay.pairs(senderUris, sinkUris)) {
                 toPaths.add(List.of(p.offererLeg()));
             }
+        } else if (mode == Mode.PROXY) {
+            // All through the one proxy listener, which opens one upstream connection per session.
+            for (int i = 0; i < sessions; i++) {
+                sinkUris.set(i, sink.uri(0, sinkUris.get(i).sessionId()));
+                toPaths.add(List.of(sinkUris.get(i)));
+            }
         } else {
             sinkUris.forEach(u -> toPaths.add(List.of(u)));
         }
         int window = (int) Math.max(2, Math.min(64, windowBytes / chunk));
         List<SessionPlan> plans = new ArrayList<>(sessions);
         for (int i = 0; i < sessions; i++) {
-            plans.add(new SessionPlan(toPaths.get(i), senderUris.get(i), perSession, (int) chunk, window));
+            plans.add(new SessionPlan(toPaths.get(i), senderUris.get(i), perSession, (int) chunk, window,
+                    mode == Mode.PROXY ? proxyPort : 0));
         }
         RelayProcessHandle.Metrics m0 = relay.metrics();
+        System.gc(); // the load generator's own collections should not land inside the timed part
         long relayCpu0 = relay.cpuNanos();
         long self0 = Figures.selfCpuNanos();
         SendRun send = sender.run(plans, false, Duration.ofSeconds(180));
