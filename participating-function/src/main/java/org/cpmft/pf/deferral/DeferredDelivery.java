@@ -185,11 +185,21 @@ public final class DeferredDelivery implements AutoCloseable {
         if (cause != DeferralCause.RECIPIENT_NOT_REGISTERED || state.get() != State.RUNNING) {
             return; // the other causes mean the recipient's device just failed: wait for the timer
         }
-        executor.execute(() -> store.transfers().find(id).ifPresent(t -> {
-            if (registry.isRegistered(t.recipientUri())) {
-                deliverFor(t.recipientUri()); // registered while the file was still arriving
-            }
-        }));
+        try {
+            executor.execute(() -> {
+                try {
+                    store.transfers().find(id).ifPresent(t -> {
+                        if (registry.isRegistered(t.recipientUri())) {
+                            deliverFor(t.recipientUri()); // registered while the file was still arriving
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    LOG.warn("immediate delivery of {} not started (the timer will): {}", id, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("transfer {} stored while stopping", id);
+        }
     }
 
     // ---- timer ----
