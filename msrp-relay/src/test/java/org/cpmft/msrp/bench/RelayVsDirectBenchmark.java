@@ -220,7 +220,7 @@ public final class RelayVsDirectBenchmark {
         int window = (int) Math.max(2, Math.min(64, windowBytes / chunk));
         List<SessionPlan> plans = new ArrayList<>(sessions);
         for (int i = 0; i < sessions; i++) {
-            plans.add(new SessionPlan(toPaths.get(i), senderUris.get(i), perSession, (int) chunk, window,
+            plans.add(new SessionPlan(toPaths.get(i), senderUris.get(i), perSession, chunk, window,
                     mode == Mode.PROXY ? proxyPort : 0));
         }
         RelayProcessHandle.Metrics m0 = relay.metrics();

@@ -14,7 +14,7 @@ import org.cpmft.msrp.message.MsrpUri;
  * @param connectPort connect to this port of 127.0.0.1 instead of the To-Path's first hop (a transparent
  *                  TCP proxy in front of it), 0 for the first hop
  */
-record SessionPlan(List<MsrpUri> toPath, MsrpUri fromPath, long bytes, int chunkSize, int window, int connectPort) {
+record SessionPlan(List<MsrpUri> toPath, MsrpUri fromPath, long bytes, long chunkSize, int window, int connectPort) {
     SessionPlan {
         if (bytes <= 0 || chunkSize <= 0 || window <= 0) {
             throw new IllegalArgumentException("bytes, chunkSize and window must be positive");
