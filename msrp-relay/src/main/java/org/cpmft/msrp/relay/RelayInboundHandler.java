@@ -40,6 +40,7 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
     private RelayConnection target;
     /** Handles the current chunk when its session may be, or is, taken over by the relay (deferral). */
     private StandInSession deferral;
+    private StandInSession.IncomingChunk deferredChunk;
     private SessionTeeSink tee;
     private long teeFrom;
     private long teeOffset;
@@ -121,7 +122,7 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             if (standIn.guarding()) {
                 relay.metrics().frameRelayed(request.method());
             }
-            standIn.onChunk(connection, request);
+            deferredChunk = standIn.onChunk(connection, request);
             return;
         }
         if (peerConnection == null || !peerConnection.isOpen() || peer.remotePath() == null || peer.closed()) {
@@ -149,10 +150,11 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
     private void onContent(MsrpContent content) {
         boolean last = content instanceof LastMsrpContent;
         if (mode == Mode.DEFERRAL) {
-            deferral.onContent(connection, content);
+            deferral.onContent(deferredChunk, content);
             if (last) {
                 mode = Mode.IDLE;
                 deferral = null;
+                deferredChunk = null;
             }
             return;
         }
@@ -310,11 +312,12 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             target.submit(connection, LastMsrpContent.empty(ContinuationFlag.ABORTED), null);
             endTee(ContinuationFlag.ABORTED);
         } else if (mode == Mode.DEFERRAL) {
-            deferral.onContent(connection, LastMsrpContent.empty(ContinuationFlag.ABORTED));
+            deferral.onContent(deferredChunk, LastMsrpContent.empty(ContinuationFlag.ABORTED));
         }
         mode = Mode.IDLE;
         target = null;
         deferral = null;
+        deferredChunk = null;
         for (RelayLeg leg : connection.boundLegs()) {
             leg.connectionLost(connection);
         }

@@ -113,20 +113,28 @@ final class StandInSession {
         return state == State.STANDING_IN;
     }
 
-    /** A SEND with a body arrived from the sender on {@code origin}; its content follows through {@link #onContent}. */
-    void onChunk(RelayConnection origin, MsrpRequestHead request) {
-        Long lost;
+    /**
+     * A SEND with a body arrived from the sender on {@code origin}; its content follows through
+     * {@link #onContent} with the returned chunk.
+     */
+    IncomingChunk onChunk(RelayConnection origin, MsrpRequestHead request) {
+        IncomingChunk chunk = new IncomingChunk(origin, request);
+        Long lost = null;
         synchronized (this) {
-            IncomingChunk chunk = new IncomingChunk(origin, request);
             unanswered.add(chunk);
             if (state == State.CLOSED) {
                 chunk.refusal = MsrpStatus.SESSION_DOES_NOT_EXIST;
-                return;
+                return chunk;
+            }
+            if (state == State.GUARDING && answerer.remotePath() == null) {
+                // Nobody to relay to yet and nothing lost: as without a sink (the SDP answer is not out yet).
+                chunk.refusal = MsrpStatus.SESSION_DOES_NOT_EXIST;
+                return chunk;
             }
             if (messageSeen && !messageId.equals(request.messageId())) {
                 // One file per session: another message cannot be taken over (RFC 4975 section 10, 413).
                 chunk.refusal = MsrpStatus.STOP_SENDING;
-                return;
+                return chunk;
             }
             if (!messageSeen) {
                 messageSeen = true;
@@ -136,12 +144,6 @@ final class StandInSession {
             }
             if (chunk.total != ByteRange.UNKNOWN) {
                 total = chunk.total;
-            }
-            lost = null;
-            if (state == State.GUARDING && answerer.remotePath() == null) {
-                // Nobody to relay to yet and nothing lost: as without a sink (the SDP answer is not out yet).
-                chunk.refusal = MsrpStatus.SESSION_DOES_NOT_EXIST;
-                return;
             }
             if (state == State.GUARDING) {
                 RelayConnection target = answerer.connection();
@@ -158,24 +160,25 @@ final class StandInSession {
             }
         }
         announce(lost);
+        return chunk;
     }
 
-    /** Content of the current chunk from {@code origin}; takes ownership of {@code piece}. */
-    void onContent(RelayConnection origin, MsrpContent piece) {
+    /** Content of {@code chunk} (from {@link #onChunk}); takes ownership of {@code piece}. */
+    void onContent(IncomingChunk chunk, MsrpContent piece) {
         try {
             synchronized (this) {
-                IncomingChunk chunk = current(origin);
-                if (chunk == null) {
+                if (chunk.ended) {
                     return;
                 }
                 ByteBuf data = piece.content();
-                if (chunk.refusal != 0 || state == State.CLOSED) {
-                    chunk.position += data.readableBytes();
-                } else if (chunk.viaSink) {
+                if (chunk.viaSink && chunk.refusal == 0 && state != State.CLOSED) {
                     give(chunk, data, chunk.position);
                     chunk.position += data.readableBytes();
-                } else {
+                } else if (chunk.target != null && open != null && open.chunk == chunk) {
+                    // Guarded (also after the recipient refused: the sender is told and will stop).
                     forward(chunk, data);
+                } else {
+                    chunk.position += data.readableBytes();
                 }
                 if (piece instanceof LastMsrpContent last) {
                     chunkEnded(chunk, last.flag());
@@ -184,15 +187,6 @@ final class StandInSession {
         } finally {
             piece.release();
         }
-    }
-
-    private IncomingChunk current(RelayConnection origin) {
-        for (IncomingChunk c : unanswered) {
-            if (c.origin == origin && !c.ended) {
-                return c;
-            }
-        }
-        return null;
     }
 
     // ---- guarding ----
@@ -252,6 +246,9 @@ final class StandInSession {
     private void chunkEnded(IncomingChunk chunk, ContinuationFlag flag) {
         chunk.ended = true;
         chunk.flag = flag;
+        if (open != null && open.chunk == chunk) {
+            endRelayChunk(flag);
+        }
         if (chunk.refusal != 0) {
             answer(chunk, chunk.refusal);
         } else if (chunk.viaSink) {
@@ -260,9 +257,6 @@ final class StandInSession {
             }
             syncSink(List.of(chunk), flag);
         } else {
-            if (open != null && open.chunk == chunk) {
-                endRelayChunk(flag);
-            }
             answerIfConfirmed(chunk);
         }
     }
@@ -283,7 +277,8 @@ final class StandInSession {
                 lost = switchOver(status == MsrpStatus.REQUEST_TIMEOUT
                         ? StandInStart.Cause.ANSWERER_TIMEOUT : StandInStart.Cause.ANSWERER_LOST);
             } else {
-                // The recipient refuses the message (e.g. 413, 415): that is its answer, not a loss.
+                // The recipient refuses the message (e.g. 413, 415): that is its answer, not a loss. The sender
+                // learns it at once, as when relaying, so it can stop (RFC 4975 section 7.1: it ends with '#').
                 recipientRefused = true;
                 rc.settled = true;
                 rc.chunk.relayChunksPending--;
@@ -291,7 +286,7 @@ final class StandInSession {
                     rc.chunk.refusal = status;
                 }
                 releaseSettled();
-                answerIfConfirmed(rc.chunk);
+                answer(rc.chunk, status);
             }
         }
         announce(lost);
@@ -564,6 +559,10 @@ final class StandInSession {
                 return;
             }
             state = State.CLOSED;
+            if (open != null) {
+                // Keep the answerer connection's framing intact for the other sessions it carries.
+                endRelayChunk(ContinuationFlag.ABORTED);
+            }
             for (RelayChunk rc : unconfirmed) {
                 rc.release();
             }
@@ -594,7 +593,7 @@ final class StandInSession {
     }
 
     /** A SEND chunk from the sender. */
-    private static final class IncomingChunk {
+    static final class IncomingChunk {
         final RelayConnection origin;
         final MsrpRequestHead request;
         final long start;

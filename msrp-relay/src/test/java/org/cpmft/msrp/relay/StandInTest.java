@@ -429,4 +429,34 @@ class StandInTest {
         assertThat(sink.sha256After(delivered)).isEqualTo(sent.sha256());
         assertThat(sink.contractViolations).isEmpty();
     }
+
+    @Test
+    void aRecipientRefusingTheFileIsNotTakenOver() throws Exception {
+        Path file = write("refused.bin", randomBytes(100_000, 12));
+        TestMsrpPeer refusing = new TestMsrpPeer(TestMsrpPeer.Behaviour.REFUSE_DATA);
+        boolean refusingClosed = false;
+        try {
+            RecordingDeferralSink sink = new RecordingDeferralSink(100_000);
+            MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40115, "refusedtx");
+            RelaySessionPair pair = relay.allocatePair();
+            pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+            pair.answererLeg().bindRemotePath(List.of(refusing.uri("refusedrx"))).get(5, TimeUnit.SECONDS);
+            pair.onAnswererLoss(sink);
+
+            assertThatThrownBy(() -> sender.send(file, List.of(pair.offererLeg().localPath()), senderUri, TYPE,
+                    MsrpFileSender.ONE_CHUNK, WAIT))
+                    .isInstanceOf(MsrpTransferException.class)
+                    .satisfies(e -> assertThat(((MsrpTransferException) e).status()).isEqualTo(415));
+            refusing.close();
+            refusingClosed = true;
+            await(() -> relay.meterRegistry().get("msrp.relay.connections.active").gauge().value() == 0,
+                    "connections closed");
+            assertThat(pair.answererLost()).isNotDone();
+            assertThat(sink.start).isNull();
+        } finally {
+            if (!refusingClosed) {
+                refusing.close();
+            }
+        }
+    }
 }

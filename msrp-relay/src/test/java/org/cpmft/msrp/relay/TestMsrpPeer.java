@@ -33,7 +33,7 @@ import org.cpmft.msrp.message.MsrpUri;
  * depending on {@link Behaviour}, data SENDs too; digests the bytes received per session.
  */
 final class TestMsrpPeer implements AutoCloseable {
-    enum Behaviour { ANSWER, IGNORE_DATA, CLOSE_ON_DATA }
+    enum Behaviour { ANSWER, IGNORE_DATA, CLOSE_ON_DATA, REFUSE_DATA }
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel server;
@@ -101,6 +101,8 @@ final class TestMsrpPeer implements AutoCloseable {
                         }
                         if (behaviour == Behaviour.ANSWER) {
                             answer(ctx, current);
+                        } else if (behaviour == Behaviour.REFUSE_DATA) {
+                            answer(ctx, current, 415);
                         }
                         current = null;
                     }
@@ -112,7 +114,11 @@ final class TestMsrpPeer implements AutoCloseable {
         }
 
         private void answer(ChannelHandlerContext ctx, MsrpRequestHead req) {
-            ctx.write(MsrpResponseHead.answer(req, 200, req.toPath().get(0)));
+            answer(ctx, req, 200);
+        }
+
+        private void answer(ChannelHandlerContext ctx, MsrpRequestHead req, int status) {
+            ctx.write(MsrpResponseHead.answer(req, status, req.toPath().get(0)));
             ctx.writeAndFlush(LastMsrpContent.empty(ContinuationFlag.COMPLETE));
         }
 
