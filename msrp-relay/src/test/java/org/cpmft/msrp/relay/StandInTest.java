@@ -459,4 +459,35 @@ class StandInTest {
             }
         }
     }
+
+    @Test
+    void closingAGuardedPairMidChunkKeepsASharedAnswererConnectionUsable() throws Exception {
+        Path file = write("shared.bin", randomBytes(300_000, 13));
+        try (TestMsrpPeer peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER)) {
+            MsrpUri senderA = MsrpUri.of(false, "127.0.0.1", 40116, "sharedtxa");
+            RelaySessionPair a = relay.allocatePair();
+            a.offererLeg().bindRemotePath(List.of(senderA)).get(5, TimeUnit.SECONDS);
+            a.answererLeg().bindRemotePath(List.of(peer.uri("sharedrxa"))).get(5, TimeUnit.SECONDS);
+            a.onAnswererLoss(new RecordingDeferralSink(1000));
+            MsrpUri senderB = MsrpUri.of(false, "127.0.0.1", 40117, "sharedtxb");
+            RelaySessionPair b = relay.allocatePair();
+            b.offererLeg().bindRemotePath(List.of(senderB)).get(5, TimeUnit.SECONDS);
+            b.answererLeg().bindRemotePath(List.of(peer.uri("sharedrxb"))).get(5, TimeUnit.SECONDS);
+            b.onAnswererLoss(new RecordingDeferralSink(300_000));
+            assertThat(peer.connections.get()).isEqualTo(1);
+
+            try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+                s.send("MSRP half0001 SEND\r\nTo-Path: " + a.offererLeg().localPath().format() + "\r\nFrom-Path: "
+                        + senderA.format() + "\r\nMessage-ID: half-1\r\nByte-Range: 1-1000/1000\r\n"
+                        + "Content-Type: text/plain\r\n\r\n" + "x".repeat(100));
+                await(() -> peer.bytes.getOrDefault("sharedrxa", 0L) == 100, "half a chunk at the peer");
+                a.close();
+                SendResult sent = sender.send(file, List.of(b.offererLeg().localPath()), senderB, TYPE, 64 * 1024,
+                        WAIT);
+                assertThat(peer.sha256("sharedrxb")).isEqualTo(sent.sha256());
+            }
+            assertThat(peer.flags).contains(ContinuationFlag.ABORTED);
+            assertThat(b.answererLost()).isNotDone();
+        }
+    }
 }
