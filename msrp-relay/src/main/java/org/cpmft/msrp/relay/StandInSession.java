@@ -217,9 +217,7 @@ final class StandInSession {
 
     private void forward(IncomingChunk chunk, ByteBuf data) {
         while (data.isReadable()) {
-            if (open == null) {
-                open = openRelayChunk(chunk);
-            } else if (open.length() >= relayChunkSize) {
+            if (open.length() >= relayChunkSize) {
                 endRelayChunk(ContinuationFlag.MORE);
                 open = openRelayChunk(chunk);
             }
