@@ -12,6 +12,11 @@ import org.cpmft.msrp.codec.MsrpDecoderLimits;
 import org.cpmft.msrp.relay.MsrpRelay;
 import org.cpmft.msrp.relay.RelayConfig;
 import org.cpmft.msrp.tls.MsrpTls;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.cpmft.pf.config.CidrBlock;
@@ -34,7 +39,17 @@ import org.cpmft.pf.ops.OpsHttpServer;
 import org.cpmft.pf.sip.EmbeddedSipContainer;
 import org.cpmft.pf.sip.PfServices;
 import org.cpmft.pf.sip.SipMetrics;
-import org.cpmft.pf.sip.TransferDeferral;
+import org.cpmft.pf.sip.SipEventListener;
+import org.cpmft.pf.sip.ThirdPartyRegisterView;
+import org.cpmft.pf.delivery.SipDeliveryAttempt;
+import org.cpmft.pf.delivery.SipNotificationSender;
+import org.cpmft.pf.deferral.DeferralSettings;
+import org.cpmft.pf.deferral.DeferredDelivery;
+import org.cpmft.pf.deferral.RetryPolicies;
+import org.cpmft.pf.media.StoreTransferDeferral;
+import org.cpmft.pf.cpm.policy.DeferralRules;
+import org.cpmft.pf.registration.RegistrationRegistry;
+import org.cpmft.pf.registration.ThirdPartyRegister;
 import org.cpmft.store.DeferredStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,18 +123,47 @@ public final class PfProcess implements AutoCloseable {
         started.push(OpsHttpServer.start(config.http(), registry, health));
 
         AtomicReference<InviteAnalyzer> analyzer = new AtomicReference<>(analyzer(config));
+        AtomicReference<PfConfig> inForce = new AtomicReference<>(config);
         if (configFile != null) {
             started.push(ConfigWatcher.start(configFile, System.getenv(), config, Duration.ofSeconds(5),
                     (reloaded, changed) -> {
                         analyzer.set(analyzer(reloaded));
+                        inForce.set(reloaded);
                         LOG.info("configuration reloaded; changed: {}", changed);
                     }));
         }
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("pf-timer"));
+        started.push(timer::shutdownNow);
+        ExecutorService storeWorker = Executors.newFixedThreadPool(Math.max(2, config.store().poolSize() / 2),
+                daemon("pf-store-writer"));
+        started.push(storeWorker::shutdown);
+        RegistrationRegistry registrations = new RegistrationRegistry(Clock.systemUTC());
+        String userAgent = config.sip().serverHeader();
+        DeferredDelivery delivery = new DeferredDelivery(store, registrations,
+                new SipDeliveryAttempt(relay, userAgent, config.sip().inviteTimeout(), 64 * 1024, timer),
+                new SipNotificationSender(userAgent, timer),
+                () -> RetryPolicies.from(inForce.get().retry()),
+                DeferralSettings.defaults(DeferralSettings.defaultNodeId()), registry, Clock.systemUTC());
+        started.push(delivery);
+        StoreTransferDeferral deferral = new StoreTransferDeferral(
+                new DeferralRules(Role.valueOf(config.policy().deferOn().name())), registrations, delivery.intake(),
+                storeWorker, config.msrp().advertisedHost());
+        registrations.addListener(deferral);
+        SipEventListener registerFeed = new SipEventListener() {
+            @Override
+            public void thirdPartyRegister(ThirdPartyRegisterView r) {
+                try {
+                    registrations.apply(ThirdPartyRegister.parse(r.to(), r.expires(), r.bodyContentType(), r.body()));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("third-party REGISTER not understood: {}", e.getMessage());
+                }
+            }
+        };
         List<CidrBlock> trusted = config.sip().trustedCore();
         PfServices.publish(new PfServices(new RelayMediaAnchoring(relay, tlsRelay), analyzer::get,
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
-                config.sip().serverHeader(), List.of(new SipMetrics(registry)), TransferDeferral.NONE,
+                config.sip().serverHeader(), List.of(new SipMetrics(registry), registerFeed), deferral,
                 config.sip().inviteTimeout()));
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
@@ -128,11 +172,20 @@ public final class PfProcess implements AutoCloseable {
                 config.store().dataDir().resolve("sip-container")));
         started.push(sip);
         sip.start();
+        delivery.start();
         health.register("sip", () -> Health.up(Map.of("port", config.sip().port(),
                 "transports", config.sip().transports().stream().map(Transport::token).toList())));
         LOG.info("PF ready: SIP {}:{} {}, MSRP {}:{}, HTTP {}:{}, store {}", config.sip().host(), config.sip().port(),
                 config.sip().transports(), config.msrp().host(), relay.port(), config.http().host(),
                 config.http().port(), config.store().isEmbedded() ? "embedded H2" : config.store().jdbcUrl());
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static InviteAnalyzer analyzer(PfConfig config) {

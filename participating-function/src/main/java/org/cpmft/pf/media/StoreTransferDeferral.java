@@ -1,0 +1,111 @@
+package org.cpmft.pf.media;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+import org.cpmft.msrp.relay.RelaySessionPair;
+import org.cpmft.pf.cpm.conversation.ConversationIds;
+import org.cpmft.pf.cpm.conversation.SipInstance;
+import org.cpmft.pf.cpm.policy.DeferralCause;
+import org.cpmft.pf.cpm.policy.DeferralRules;
+import org.cpmft.pf.cpm.sdp.FileTransferAnswerBuilder;
+import org.cpmft.pf.cpm.sdp.FileTransferStream;
+import org.cpmft.pf.cpm.sdp.SdpSession;
+import org.cpmft.pf.deferral.DeferralIntake;
+import org.cpmft.pf.deferral.DeferralRequest;
+import org.cpmft.pf.registration.RegistrationEvent;
+import org.cpmft.pf.registration.RegistrationListener;
+import org.cpmft.pf.registration.RegistrationRegistry;
+import org.cpmft.pf.registration.UserUri;
+import org.cpmft.pf.sip.TransferDeferral;
+
+/**
+ * Deferral through the relay and the deferred store: the relay stands in for the recipient and
+ * the file goes into the store (OMA CPM 8.2.3.1, 8.3.3.1; rules in {@link DeferralRules}).
+ */
+public final class StoreTransferDeferral implements TransferDeferral, RegistrationListener {
+
+    private final DeferralRules rules;
+    private final RegistrationRegistry registrations;
+    private final DeferralIntake intake;
+    private final Executor storeWorker;
+    private final String msrpHost;
+    /** Users this node has seen a third-party REGISTER for: only their absence is known, not guessed. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    public StoreTransferDeferral(DeferralRules rules, RegistrationRegistry registrations, DeferralIntake intake,
+                                 Executor storeWorker, String msrpHost) {
+        this.rules = rules;
+        this.registrations = registrations;
+        this.intake = intake;
+        this.storeWorker = storeWorker;
+        this.msrpHost = msrpHost;
+    }
+
+    @Override
+    public void registrationChanged(RegistrationEvent event) {
+        known.add(event.user());
+    }
+
+    @Override
+    public Optional<DeferralCause> atOnce(Invite invite) {
+        String recipient = UserUri.normalize(invite.recipient());
+        if (!known.contains(recipient) || registrations.isRegistered(recipient)) {
+            return Optional.empty();
+        }
+        return rules.onRecipientNotRegistered(invite.role(), false);
+    }
+
+    @Override
+    public Optional<DeferralCause> onFinalResponse(Invite invite, int status) {
+        return rules.onFinalResponse(invite.role(), false, status);
+    }
+
+    @Override
+    public Optional<DeferralCause> onInvitationTimeout(Invite invite) {
+        return rules.onInvitationTimeout(invite.role(), false);
+    }
+
+    @Override
+    public SdpSession accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor) {
+        SdpSession offer = invite.offer();
+        Map<Integer, String> taken = new HashMap<>();
+        for (int index : offer.fileTransferStreams()) {
+            FileTransferStream stream = FileTransferStream.of(offer, index);
+            Optional<RelaySessionPair> pair = anchor.pair(index);
+            if (!stream.isPush() || pair.isEmpty()) {
+                continue;
+            }
+            pair.get().standIn(sink(invite, cause, stream));
+            taken.put(index, pair.get().offererLeg().localPath().format());
+        }
+        if (taken.isEmpty()) {
+            throw new IllegalArgumentException("no pushed file to keep in the offer");
+        }
+        return FileTransferAnswerBuilder.accept(offer, msrpHost, System.nanoTime() & Long.MAX_VALUE, taken);
+    }
+
+    private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream) {
+        ConversationIds ids = ConversationIds.from(invite.headers());
+        String senderInstance = invite.headers().first("Contact").flatMap(SipInstance::fromContact)
+                .map(SipInstance::urn).orElse(null);
+        return new StoreDeferralSink(from -> {
+            DeferralRequest.Builder b = DeferralRequest.builder(invite.sender(), invite.recipient(), cause, stream)
+                    .senderInstance(senderInstance)
+                    .contentType(stream.selector().type().orElse("application/octet-stream"))
+                    .bytesDelivered(from);
+            ids.conversationId().ifPresent(b::conversationId);
+            ids.contributionId().ifPresent(b::contributionId);
+            ids.inReplyToContributionId().ifPresent(b::inReplyToContributionId);
+            invite.headers().first("Message-ID").ifPresent(id -> b.imdnRequest(id,
+                    invite.headers().first("Disposition-Notification").orElse(null)));
+            stream.iconContentId().flatMap(cid -> invite.body().partByContentId(cid))
+                    .ifPresent(part -> b.icon(part.content(), part.contentType().mimeType()));
+            return intake.defer(b.build());
+        }, storeWorker);
+    }
+}
