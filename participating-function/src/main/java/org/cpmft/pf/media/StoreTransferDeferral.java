@@ -89,6 +89,33 @@ public final class StoreTransferDeferral implements TransferDeferral, Registrati
         return FileTransferAnswerBuilder.accept(offer, msrpHost, System.nanoTime() & Long.MAX_VALUE, taken);
     }
 
+    @Override
+    public void guard(Invite invite, MediaAnchoring.Anchor anchor) {
+        if (!rules.applies(invite.role(), false)) {
+            return;
+        }
+        for (int index : invite.offer().fileTransferStreams()) {
+            FileTransferStream stream = FileTransferStream.of(invite.offer(), index);
+            Optional<RelaySessionPair> pair = anchor.pair(index);
+            if (stream.isPush() && pair.isPresent() && !pair.get().isClosed()) {
+                pair.get().onAnswererLoss(sink(invite, DeferralCause.MEDIA_INTERRUPTED, stream));
+            }
+        }
+    }
+
+    @Override
+    public boolean recipientLeft(Invite invite, MediaAnchoring.Anchor anchor) {
+        boolean kept = false;
+        for (int index : invite.offer().fileTransferStreams()) {
+            Optional<RelaySessionPair> pair = anchor.pair(index);
+            if (pair.isPresent() && !pair.get().isClosed()
+                    && (pair.get().standingIn() || pair.get().switchToStandIn())) {
+                kept = true;
+            }
+        }
+        return kept;
+    }
+
     private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream) {
         ConversationIds ids = ConversationIds.from(invite.headers());
         String senderInstance = invite.headers().first("Contact").flatMap(SipInstance::fromContact)

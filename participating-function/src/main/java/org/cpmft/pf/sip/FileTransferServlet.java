@@ -23,7 +23,9 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.UAMode;
 
+import org.cpmft.pf.cpm.body.ContentType;
 import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
 import org.cpmft.pf.cpm.policy.DeferralCause;
@@ -56,6 +58,7 @@ public class FileTransferServlet extends SipServlet {
     private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
             "contact", "record-route", "route", "path", "content-length", "content-type",
             "max-forwards", "rack", "rseq", "server", "user-agent", "allow", "supported", "require");
+    private static final String ACCEPTED_BODIES = "application/sdp, multipart/mixed, multipart/related";
 
     private transient PfServices services;
 
@@ -98,6 +101,13 @@ public class FileTransferServlet extends SipServlet {
         }
         SipHeaders headers = SipHeaders.of(headerMap(req));
         RoleDecision role = services.roles().resolve(headers, poppedRoute(req));
+        if (hasUnreadableBodyType(req) && FeatureTags.identify(headers).isFileTransfer()) {
+            // RFC 3261 8.2.3: a body type the UAS does not understand gets 415 with Accept.
+            SipServletResponse r = req.createResponse(415, "Unsupported Media Type");
+            r.setHeader("Accept", ACCEPTED_BODIES);
+            sendWithServer(r);
+            return;
+        }
         FtDecision decision = services.analyzer().get().analyze(
                 new InviteDescription(headers, req.getContentType(), req.getRawContent(), false));
         if (decision instanceof FtDecision.Reject r) {
@@ -172,6 +182,13 @@ public class FileTransferServlet extends SipServlet {
 
     @Override
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
+        SipApplicationSession app = req.getApplicationSession();
+        if (!isUpstream(req) && app.getAttribute(LocalAcceptance.DEFERRED) == null && recipientLeftEarly(app)) {
+            // The recipient went before the whole file arrived: the PF keeps receiving it for later delivery.
+            app.setAttribute(LocalAcceptance.DEFERRED, "MEDIA_INTERRUPTED");
+            sendWithServer(req.createResponse(200));
+            return;
+        }
         // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
         releaseAnchor(req.getApplicationSession());
         if (req.getApplicationSession().getAttribute(LocalAcceptance.DEFERRED) != null
@@ -181,6 +198,12 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         forwardInDialog(req);
+    }
+
+    private boolean recipientLeftEarly(SipApplicationSession app) {
+        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
+        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
+        return invite != null && anchor != null && services.deferral().recipientLeft(invite, anchor);
     }
 
     /** Whether the request came on the sender's leg (the one the initial INVITE arrived on). */
@@ -270,7 +293,8 @@ public class FileTransferServlet extends SipServlet {
         if (resp.getStatus() >= 300 && deferOnFailure(resp)) {
             return;
         }
-        if (success && (upstreamSession == null || app.getAttribute(ANSWERED) != null)) {
+        boolean initial = resp.getRequest().isInitial();
+        if (success && initial && (upstreamSession == null || app.getAttribute(ANSWERED) != null)) {
             // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
             LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
             resp.createAck().send();
@@ -291,7 +315,8 @@ public class FileTransferServlet extends SipServlet {
             } catch (ServletParseException | IllegalStateException e) {
                 LOG.debug("Contact parameters of the answer not copied: {}", e.toString());
             }
-            if (anchor != null) {
+            // A re-INVITE's answer is relayed as it is: the relay pairs stay those of the initial offer.
+            if (anchor != null && initial) {
                 Optional<String> failure = anchorAnswer(resp, anchor, out);
                 if (failure.isPresent()) {
                     LOG.warn("INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
@@ -335,7 +360,7 @@ public class FileTransferServlet extends SipServlet {
     }
 
     /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */
-    private static Optional<String> anchorAnswer(SipServletResponse resp, MediaAnchoring.Anchor anchor,
+    private Optional<String> anchorAnswer(SipServletResponse resp, MediaAnchoring.Anchor anchor,
                                                  SipServletResponse out) throws IOException {
         try {
             Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
@@ -349,6 +374,11 @@ public class FileTransferServlet extends SipServlet {
             }
             v.problems().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
             SdpSession anchored = anchor.anchorAnswer(answer);
+            TransferDeferral.Invite invite = (TransferDeferral.Invite) resp.getApplicationSession()
+                    .getAttribute(LocalAcceptance.INVITE);
+            if (invite != null) {
+                services.deferral().guard(invite, anchor);
+            }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
         } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
@@ -373,6 +403,20 @@ public class FileTransferServlet extends SipServlet {
         if (anchor != null) {
             anchor.release();
             app.removeAttribute(ANCHOR);
+        }
+    }
+
+    /** A body whose type is neither SDP nor multipart; a malformed Content-Type is left to the analyzer (400). */
+    private static boolean hasUnreadableBodyType(SipServletRequest req) {
+        String type = req.getContentType();
+        if (type == null || req.getContentLength() <= 0) {
+            return false;
+        }
+        try {
+            ContentType ct = ContentType.parse(type);
+            return !ct.is(ContentType.SDP) && !ct.isMultipart();
+        } catch (IllegalArgumentException malformed) {
+            return false;
         }
     }
 

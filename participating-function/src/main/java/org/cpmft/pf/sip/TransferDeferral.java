@@ -36,6 +36,18 @@ public interface TransferDeferral {
      */
     SdpSession accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor);
 
+    /**
+     * The recipient accepted: prepare to take the rest of the file over if its MSRP leg drops
+     * mid-transfer (DESIGN "Deferral" case 4). Called before the answer goes to the sender.
+     */
+    void guard(Invite invite, MediaAnchoring.Anchor anchor);
+
+    /**
+     * The recipient ended its dialog (BYE); returns whether the PF keeps the sender's transfer
+     * going into the store because the file was not wholly delivered.
+     */
+    boolean recipientLeft(Invite invite, MediaAnchoring.Anchor anchor);
+
     /** No deferral at all (the PF relays every answer as it is). */
     TransferDeferral NONE = new TransferDeferral() {
         @Override
@@ -56,6 +68,15 @@ public interface TransferDeferral {
         @Override
         public SdpSession accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor) {
             throw new IllegalStateException("deferral is off");
+        }
+
+        @Override
+        public void guard(Invite invite, MediaAnchoring.Anchor anchor) {
+        }
+
+        @Override
+        public boolean recipientLeft(Invite invite, MediaAnchoring.Anchor anchor) {
+            return false;
         }
     };
 }
