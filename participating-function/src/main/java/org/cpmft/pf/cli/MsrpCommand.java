@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.cpmft.msrp.client.MsrpFileReceiver;
 import org.cpmft.msrp.client.MsrpFileSender;
 import org.cpmft.msrp.client.ReceiveResult;
+import org.cpmft.msrp.client.ReceiverOptions;
 import org.cpmft.msrp.client.SendOptions;
 import org.cpmft.msrp.client.SendResult;
 import org.cpmft.msrp.message.MsrpUri;
@@ -94,6 +95,10 @@ public final class MsrpCommand {
         @Option(names = "--result", description = "Also write the result line to this file.")
         Path result;
 
+        @Option(names = "--drop-after", paramLabel = "BYTES",
+                description = "Lab fault: drop the connection after this many bytes, then report what was confirmed.")
+        Long dropAfter;
+
         @Override
         public Integer call() throws Exception {
             int colon = listen.lastIndexOf(':');
@@ -102,16 +107,30 @@ public final class MsrpCommand {
             }
             String host = listen.substring(0, colon);
             int port = Integer.parseInt(listen.substring(colon + 1));
-            try (MsrpFileReceiver receiver = MsrpFileReceiver.listen(host, port, sessionId, out)) {
+            ReceiverOptions options = dropAfter == null ? ReceiverOptions.DEFAULT
+                    : ReceiverOptions.DEFAULT.withDropAfter(dropAfter);
+            try (MsrpFileReceiver receiver = MsrpFileReceiver.listen(host, port, sessionId, out, options)) {
                 PrintWriter w = spec.commandLine().getOut();
                 w.println("listening " + receiver.localUri().format());
                 w.flush();
+                if (dropAfter != null) {
+                    return awaitDrop(receiver);
+                }
                 ReceiveResult r = receiver.await(DurationText.parse(timeout));
                 return report(spec, result, "received " + r.bytes() + " bytes in " + r.chunks()
                         + " chunks message-id=" + r.messageId() + " sha256=" + r.sha256());
             } catch (IOException | java.util.concurrent.TimeoutException e) {
                 return fail(spec, result, "receive failed: " + e.getMessage());
             }
+        }
+
+        private int awaitDrop(MsrpFileReceiver receiver) throws IOException {
+            try {
+                receiver.await(DurationText.parse(timeout));
+            } catch (IOException | java.util.concurrent.TimeoutException expected) {
+                // the connection was dropped on purpose
+            }
+            return report(spec, result, "dropped after confirming " + receiver.confirmedBytes() + " bytes");
         }
     }
 

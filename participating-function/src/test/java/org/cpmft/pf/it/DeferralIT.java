@@ -85,4 +85,81 @@ class DeferralIT {
                     .containsPattern("(?m)^User-Agent: .*");
         }
     }
+
+    @Test
+    void aRecipientDroppingMidTransferGetsTheRestLaterFromWhereItStopped(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024];
+        new Random(4L).nextBytes(content);
+        Path file = dir.resolve("big.bin");
+        Files.write(file, content);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+
+        int uasPort = FreePorts.next();
+        int recipientMsrpPort = FreePorts.next();
+        String senderPath = "msrp://127.0.0.1:" + FreePorts.next() + "/alice0004;tcp";
+        String recipientPath = "msrp://127.0.0.1:" + recipientMsrpPort + "/bob0004;tcp";
+        Path scenarios = PfJar.deployDir().resolve("sipp");
+
+        try (PfUnderTest pf = new PfUnderTest(dir, Map.of("PF_SIP_OUTBOUND_PROXY", "sip:127.0.0.1:" + uasPort + ";lr"))) {
+            try (ProcessUnderTest dropping = ProcessUnderTest.start("msrp-receive-drop", ProcessUnderTest.javaJar(
+                    "msrp", "receive", "--listen", "127.0.0.1:" + recipientMsrpPort, "--session-id", "bob0004",
+                    "--out", dir.resolve("first.bin").toString(), "--timeout", "20s", "--drop-after", "700000"),
+                    Map.of(), dir);
+                 ProcessUnderTest uas = ProcessUnderTest.start("sipp-uas", List.of("sipp", "-sf",
+                         scenarios.resolve("ft-uas-recipient.xml").toString(), "-i", "127.0.0.1", "-p",
+                         Integer.toString(uasPort), "-m", "1", "-nostdin", "-timeout", "60s",
+                         "-key", "msrp_path", recipientPath), Map.of(), dir)) {
+                dropping.awaitLine(l -> l.startsWith("listening"), STEP);
+                String sendCmd = String.join(" ", ProcessUnderTest.javaJar("msrp", "send",
+                        "--file", file.toString(), "--from-path", "'" + senderPath + "'", "--chunk-size", "65536",
+                        "--result", dir.resolve("sent.txt").toString(), "--to-path"));
+                try (ProcessUnderTest uac = ProcessUnderTest.start("sipp-uac", List.of("sipp", "-sf",
+                        scenarios.resolve("ft-uac-push.xml").toString(), "127.0.0.1:" + pf.sipPort,
+                        "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-s", "bob", "-m", "1",
+                        "-d", "8000", "-nostdin", "-timeout", "60s",
+                        "-key", "ft_name", "big.bin", "-key", "ft_type", "application/octet-stream",
+                        "-key", "ft_size", Integer.toString(content.length),
+                        "-key", "msrp_path", senderPath, "-key", "msrp_cmd", sendCmd), Map.of(), dir)) {
+                    assertThat(uac.awaitExit(STEP)).as("sender\n%s\nPF:\n%s", uac.output(), pf.process().output()).isZero();
+                }
+                assertThat(uas.awaitExit(STEP)).as("recipient\n%s", uas.output()).isZero();
+                assertThat(dropping.awaitExit(STEP)).isZero();
+            }
+            assertThat(Files.readString(dir.resolve("sent.txt"))).as("the sender saw a normal transfer")
+                    .contains("sha256=" + sha256);
+            assertThat(pf.metrics()).contains("pf_deferred_intake_total{cause=\"media_interrupted\"} 1.0");
+
+            ProcessUnderTest receiver = ProcessUnderTest.start("msrp-receive", ProcessUnderTest.javaJar(
+                    "msrp", "receive", "--listen", "127.0.0.1:" + recipientMsrpPort, "--session-id", "bob0004",
+                    "--out", dir.resolve("rest.bin").toString(), "--timeout", "30s"), Map.of(), dir);
+            try (receiver;
+                 ProcessUnderTest uas = ProcessUnderTest.start("sipp-uas-2", List.of("sipp", "-sf",
+                         scenarios.resolve("ft-uas-recipient.xml").toString(), "-i", "127.0.0.1", "-p",
+                         Integer.toString(uasPort), "-m", "1", "-nostdin", "-timeout", "60s", "-trace_msg",
+                         "-message_file", dir.resolve("uas-2-messages.log").toString(),
+                         "-key", "msrp_path", recipientPath), Map.of(), dir)) {
+                receiver.awaitLine(l -> l.startsWith("listening"), STEP);
+                try (ProcessUnderTest register = ProcessUnderTest.start("sipp-3rd-party-register", List.of("sipp",
+                        "-sf", scenarios.resolve("third-party-register.xml").toString(), "127.0.0.1:" + pf.sipPort,
+                        "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-m", "1", "-nostdin",
+                        "-timeout", "30s", "-key", "user", "sip:bob@127.0.0.1", "-key", "expires", "3600",
+                        "-key", "instance", "urn:gsma:imei:35999999-999999-0"), Map.of(), dir)) {
+                    assertThat(register.awaitExit(STEP)).isZero();
+                }
+                assertThat(uas.awaitExit(STEP)).as("recipient, second time\n%s\nPF:\n%s", uas.output(),
+                        pf.process().output()).isZero();
+            }
+            String reoffer = Files.readString(dir.resolve("uas-2-messages.log"));
+            java.util.regex.Matcher range = java.util.regex.Pattern.compile("a=file-range:(\\d+)-").matcher(reoffer);
+            assertThat(range.find()).as("the re-offer resumes with a file-range:\n%s", reoffer).isTrue();
+            int from = Integer.parseInt(range.group(1)) - 1;
+            assertThat(from).isGreaterThan(0).isLessThan(content.length);
+            byte[] first = Files.readAllBytes(dir.resolve("first.bin"));
+            byte[] rest = Files.readAllBytes(dir.resolve("rest.bin"));
+            assertThat(java.util.Arrays.copyOfRange(first, 0, from))
+                    .as("what the recipient had").isEqualTo(java.util.Arrays.copyOfRange(content, 0, from));
+            assertThat(java.util.Arrays.copyOfRange(rest, from, content.length))
+                    .as("what the re-offer brought").isEqualTo(java.util.Arrays.copyOfRange(content, from, content.length));
+        }
+    }
 }
