@@ -99,6 +99,9 @@ public final class EmbeddedSipContainer implements AutoCloseable {
             service.addConnector(connector);
         }
         service.start();
+        for (String transport : settings.transports()) {
+            ensureBound(transport.toLowerCase());
+        }
         service.getSipApplicationDispatcher().putInService();
 
         SipStandardContext context = new SipStandardContext();
@@ -111,6 +114,31 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         host.addChild(context);
         if (!context.getAvailable()) {
             throw new LifecycleException("the SIP application did not deploy (see the log above)");
+        }
+    }
+
+    /** The container only logs a failed bind (a port taken between our check and its bind): check it. */
+    private void ensureBound(String transport) throws LifecycleException {
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(settings.host(), settings.port());
+        boolean bound;
+        if ("udp".equals(transport)) {
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(address)) {
+                bound = false;
+            } catch (java.net.SocketException inUse) {
+                bound = true;
+            }
+        } else {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(address, 2000);
+                bound = true;
+            } catch (IOException refused) {
+                bound = false;
+            }
+        }
+        if (!bound) {
+            close();
+            throw new LifecycleException("SIP " + transport + " listener " + settings.host() + ":" + settings.port()
+                    + " did not bind (port taken?)");
         }
     }
 

@@ -162,4 +162,55 @@ class DeferralIT {
                     .as("what the re-offer brought").isEqualTo(java.util.Arrays.copyOfRange(content, from, content.length));
         }
     }
+
+    @Test
+    void aDeclinedDeliveryRemovesTheFileAndTellsTheSender(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[64 * 1024];
+        new Random(603L).nextBytes(content);
+        Path file = dir.resolve("unwanted.bin");
+        Files.write(file, content);
+        int uasPort = FreePorts.next();
+        String senderPath = "msrp://127.0.0.1:" + FreePorts.next() + "/alice0603;tcp";
+        Path scenarios = PfJar.deployDir().resolve("sipp");
+
+        try (PfUnderTest pf = new PfUnderTest(dir, Map.of("PF_SIP_OUTBOUND_PROXY", "sip:127.0.0.1:" + uasPort + ";lr"))) {
+            try (ProcessUnderTest busy = ProcessUnderTest.start("sipp-uas-480", List.of("sipp", "-sf",
+                    scenarios.resolve("deferral-recipient-480.xml").toString(), "-i", "127.0.0.1", "-p",
+                    Integer.toString(uasPort), "-m", "1", "-nostdin", "-timeout", "60s"), Map.of(), dir)) {
+                String sendCmd = String.join(" ", ProcessUnderTest.javaJar("msrp", "send",
+                        "--file", file.toString(), "--from-path", "'" + senderPath + "'",
+                        "--result", dir.resolve("sent.txt").toString(), "--to-path"));
+                try (ProcessUnderTest uac = ProcessUnderTest.start("sipp-uac", List.of("sipp", "-sf",
+                        scenarios.resolve("deferral-uac-push-imdn.xml").toString(), "127.0.0.1:" + pf.sipPort,
+                        "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-s", "bob", "-m", "1",
+                        "-d", "5000", "-nostdin", "-timeout", "60s",
+                        "-key", "ft_name", "unwanted.bin", "-key", "ft_type", "application/octet-stream",
+                        "-key", "ft_size", Integer.toString(content.length),
+                        "-key", "msrp_path", senderPath, "-key", "msrp_cmd", sendCmd), Map.of(), dir)) {
+                    assertThat(uac.awaitExit(STEP)).as("sender\n%s", uac.output()).isZero();
+                }
+                assertThat(busy.awaitExit(STEP)).isZero();
+            }
+            try (ProcessUnderTest uas = ProcessUnderTest.start("sipp-uas-603", List.of("sipp", "-sf",
+                    scenarios.resolve("deferral-recipient-603-notify.xml").toString(), "-i", "127.0.0.1", "-p",
+                    Integer.toString(uasPort), "-m", "2", "-nostdin", "-timeout", "60s"), Map.of(), dir)) {
+                register(dir, scenarios, pf, "sip:alice@127.0.0.1", "urn:gsma:imei:35888888-888888-0");
+                register(dir, scenarios, pf, "sip:bob@127.0.0.1", "urn:gsma:imei:35999999-999999-0");
+                assertThat(uas.awaitExit(STEP)).as("recipient declining, sender notified\n%s\nPF:\n%s",
+                        uas.output(), pf.process().output()).isZero();
+            }
+            assertThat(pf.metrics()).contains("pf_deferred_deliveries_total{outcome=\"declined\"} 1.0");
+        }
+    }
+
+    private static void register(Path dir, Path scenarios, PfUnderTest pf, String user, String instance)
+            throws Exception {
+        try (ProcessUnderTest register = ProcessUnderTest.start("sipp-3rd-party-register", List.of("sipp",
+                "-sf", scenarios.resolve("third-party-register.xml").toString(), "127.0.0.1:" + pf.sipPort,
+                "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-m", "1", "-nostdin",
+                "-timeout", "30s", "-key", "user", user, "-key", "expires", "3600", "-key", "instance", instance),
+                Map.of(), dir)) {
+            assertThat(register.awaitExit(STEP)).as("REGISTER %s\n%s", user, register.output()).isZero();
+        }
+    }
 }
