@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.cpmft.pf.config.CidrBlock;
 import org.cpmft.pf.config.ConfigWatcher;
+import org.cpmft.pf.config.DeferralConfig;
 import org.cpmft.pf.config.MsrpConfig;
 import org.cpmft.pf.config.PolicyConfig;
 import org.cpmft.pf.cpm.policy.FileTransferPolicy;
@@ -143,7 +144,7 @@ public final class PfProcess implements AutoCloseable {
                 new SipDeliveryAttempt(relay, userAgent, config.sip().inviteTimeout(), 64 * 1024, timer),
                 new SipNotificationSender(userAgent, timer),
                 () -> RetryPolicies.from(inForce.get().retry()),
-                DeferralSettings.defaults(DeferralSettings.defaultNodeId()), registry, Clock.systemUTC());
+                deferralSettings(config), registry, Clock.systemUTC());
         started.push(delivery);
         StoreTransferDeferral deferral = new StoreTransferDeferral(
                 new DeferralRules(Role.valueOf(config.policy().deferOn().name())), registrations, delivery.intake(),
@@ -178,6 +179,12 @@ public final class PfProcess implements AutoCloseable {
         LOG.info("PF ready: SIP {}:{} {}, MSRP {}:{}, HTTP {}:{}, store {}", config.sip().host(), config.sip().port(),
                 config.sip().transports(), config.msrp().host(), relay.port(), config.http().host(),
                 config.http().port(), config.store().isEmbedded() ? "embedded H2" : config.store().jdbcUrl());
+    }
+
+    private static DeferralSettings deferralSettings(PfConfig config) {
+        DeferralConfig d = config.deferral();
+        return DeferralSettings.defaults(d.nodeId().orElseGet(DeferralSettings::defaultNodeId))
+                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay());
     }
 
     private static ThreadFactory daemon(String name) {

@@ -80,6 +80,15 @@ public final class ConfigKeys {
             "A deferred file older than this is failed and removed, whatever the attempts.");
 
     /** Every key, in file order. */
+    public static final ConfigKey DEFERRAL_NODE_ID = derived("deferral", "nodeId", "host name/process id",
+            "Name of this PF node in delivery leases; unique among the nodes sharing one store.");
+    public static final ConfigKey DEFERRAL_LEASE = key("deferral", "lease", "2m",
+            "How long a node holds a transfer it is delivering; a crashed node's work is taken over after it.");
+    public static final ConfigKey DEFERRAL_TICK = key("deferral", "tick", "1s",
+            "How often a node looks for due deliveries, notifications and expired transfers.");
+    public static final ConfigKey DEFERRAL_POSTPONE_DELAY = key("deferral", "postponeDelay", "15m",
+            "Wait before the next attempt when the recipient answered 480 (postpone, CPM seed 004).");
+
     public static final List<ConfigKey> ALL = List.of(
             SIP_HOST, SIP_PORT, SIP_TRANSPORTS, SIP_OUTBOUND_PROXY, SIP_TRUSTED_CORE, SIP_DEFAULT_ROLE,
             SIP_SERVER_HEADER, SIP_INVITE_TIMEOUT,
@@ -89,7 +98,8 @@ public final class ConfigKeys {
             HTTP_HOST, HTTP_PORT,
             POLICY_MAX_FILE_SIZE, POLICY_THUMBNAIL_MAX_BYTES, POLICY_THUMBNAIL_OVERSIZE, POLICY_GROUP_FILE_TRANSFER,
             POLICY_DEFER_ON,
-            RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY);
+            RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY,
+            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY);
 
     private ConfigKeys() {
     }

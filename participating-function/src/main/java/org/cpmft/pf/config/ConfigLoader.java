@@ -158,7 +158,13 @@ public final class ConfigLoader {
                 v.integer(ConfigKeys.RETRY_MAX_ATTEMPTS),
                 v.duration(ConfigKeys.RETRY_EXPIRY)));
 
-        return new PfConfig(sip, msrp, store, http, policy, retry);
+        DeferralConfig deferral = v.section(() -> new DeferralConfig(
+                v.optional(ConfigKeys.DEFERRAL_NODE_ID, s -> s),
+                v.duration(ConfigKeys.DEFERRAL_LEASE),
+                v.duration(ConfigKeys.DEFERRAL_TICK),
+                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY)));
+
+        return new PfConfig(sip, msrp, store, http, policy, retry, deferral);
     }
 
     // ---- reading -------------------------------------------------------------------------

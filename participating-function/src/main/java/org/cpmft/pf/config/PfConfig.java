@@ -11,7 +11,7 @@ import java.util.Objects;
  * retry sections can be replaced at run time ({@link #withReloadable}), the others need a restart.
  */
 public record PfConfig(SipConfig sip, MsrpConfig msrp, StoreConfig store, HttpConfig http, PolicyConfig policy,
-        RetryConfig retry) {
+        RetryConfig retry, DeferralConfig deferral) {
 
     public PfConfig {
         Objects.requireNonNull(sip, "sip");
@@ -20,6 +20,7 @@ public record PfConfig(SipConfig sip, MsrpConfig msrp, StoreConfig store, HttpCo
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(deferral, "deferral");
     }
 
     /** Every value at its embedded default. */
@@ -29,7 +30,7 @@ public record PfConfig(SipConfig sip, MsrpConfig msrp, StoreConfig store, HttpCo
 
     /** This configuration with the reloadable sections (policy, retry) taken from {@code next}. */
     public PfConfig withReloadable(PfConfig next) {
-        return new PfConfig(sip, msrp, store, http, next.policy, next.retry);
+        return new PfConfig(sip, msrp, store, http, next.policy, next.retry, deferral);
     }
 
     /** The keys ({@code section.key}) whose values differ between this and {@code other}. */

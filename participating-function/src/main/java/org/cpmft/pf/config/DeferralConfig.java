@@ -1,0 +1,37 @@
+package org.cpmft.pf.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How this node takes part in deferred delivery (docs/deferred-delivery.md): its name in leases
+ * and the timing of its delivery loop. Not reloadable: a restart applies changes.
+ *
+ * @param nodeId        the node's name in leases; empty: host name and process id
+ * @param lease         how long a claimed delivery stays this node's before another may take it
+ * @param tick          period of the loop that claims due work
+ * @param postponeDelay wait after a 480 before the next attempt
+ */
+public record DeferralConfig(Optional<String> nodeId, Duration lease, Duration tick, Duration postponeDelay) {
+
+    public DeferralConfig {
+        nodeId = Check.present("deferral.nodeId", nodeId);
+        nodeId.ifPresent(id -> {
+            if (id.isBlank() || id.length() > 255) {
+                throw new ConfigException("deferral.nodeId", "must have 1 to 255 characters");
+            }
+        });
+        positive("deferral.lease", lease);
+        positive("deferral.tick", tick);
+        positive("deferral.postponeDelay", postponeDelay);
+        if (tick.compareTo(lease) >= 0) {
+            throw new ConfigException("deferral.tick", "must be shorter than deferral.lease (" + lease + ")");
+        }
+    }
+
+    private static void positive(String key, Duration d) {
+        if (Check.present(key, d).isZero() || d.isNegative()) {
+            throw new ConfigException(key, "must be positive");
+        }
+    }
+}
