@@ -1,18 +1,22 @@
 package org.cpmft.msrp.relay;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.cpmft.msrp.message.ContinuationFlag;
 import org.cpmft.msrp.message.LastMsrpContent;
 import org.cpmft.msrp.message.MsrpHead;
@@ -28,6 +32,11 @@ import org.cpmft.msrp.message.MsrpStatus;
  * grants the wire to one source frame at a time. A source that must wait is paused (auto-read off) and
  * what it had already decoded is held: at most what one read produced, so nothing grows without bound.
  * All mutable state here is confined to the channel's event loop.
+ *
+ * <p>Cost per frame matters (a relayed chunk is a head, body pieces and an end-line): messages are
+ * written without flushing and the connection is flushed once per event-loop round in which something
+ * was written; messages submitted from another thread are queued in an inbox drained by one task, so a
+ * whole read burst of the source costs one hand-off and one flush, not one per message.
  */
 final class RelayConnection implements FrameSource {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayConnection.class);
@@ -55,7 +64,14 @@ final class RelayConnection implements FrameSource {
     private boolean closed;
     private boolean retiring; // guarded by this
 
-    private record Queued(MsrpObject msg, TransactionListener listener) {
+    /** Messages from other threads, drained in order on this channel's event loop. */
+    private final Queue<Queued> inbox = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainInbox;
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
+
+    private record Queued(Object source, MsrpObject msg, TransactionListener listener) {
     }
 
     private static final class PendingTransaction {
@@ -122,16 +138,35 @@ final class RelayConnection implements FrameSource {
         return !retiring && channel.isActive();
     }
 
-    /** Queues {@code msg} from {@code source} for this connection's wire; takes ownership of {@code msg}. */
+    /** Queues {@code msg} from {@code source} for this connection's wire; takes ownership of {@code msg}. Any thread. */
     void submit(Object source, MsrpObject msg, TransactionListener listener) {
         if (channel.eventLoop().inEventLoop()) {
+            if (!inbox.isEmpty()) {
+                drainInbox(); // keep the order in which messages were submitted
+            }
             doSubmit(source, msg, listener);
             return;
         }
-        try {
-            channel.eventLoop().execute(() -> doSubmit(source, msg, listener));
-        } catch (RejectedExecutionException e) {
-            ReferenceCountUtil.release(msg);
+        inbox.add(new Queued(source, msg, listener));
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // event loop shut down with the relay: nothing will be written any more
+                Queued q;
+                while ((q = inbox.poll()) != null) {
+                    ReferenceCountUtil.release(q.msg());
+                }
+            }
+        }
+    }
+
+    private void drainInbox() {
+        // Cleared before polling: a message added after the last poll schedules a new drain.
+        drainScheduled.set(false);
+        Queued q;
+        while ((q = inbox.poll()) != null) {
+            doSubmit(q.source(), q.msg(), q.listener());
         }
     }
 
@@ -175,7 +210,7 @@ final class RelayConnection implements FrameSource {
                 s.pause(waitingForWire);
             }
         }
-        q.add(new Queued(msg, listener));
+        q.add(new Queued(source, msg, listener));
     }
 
     private void write(Object source, MsrpObject msg, TransactionListener listener) {
@@ -193,16 +228,32 @@ final class RelayConnection implements FrameSource {
                 }
             }
         }
-        channel.writeAndFlush(msg).addListener(f -> {
-            if (!f.isSuccess()) {
-                channel.close();
-            }
-        });
         if (msg instanceof LastMsrpContent) {
-            startTransactionTimer(frameTid);
+            String tid = frameTid;
+            PendingTransaction p = tid == null ? null : pending.get(tid);
+            if (p != null) {
+                // RFC 4975 section 7.1.1: the timer runs from sending the request. It starts when the
+                // end-line is taken by the kernel, so time spent queued in this relay behind earlier
+                // data for a slow receiver is not counted against the far end.
+                ChannelPromise sent = channel.newPromise();
+                sent.addListener(f -> {
+                    if (f.isSuccess()) {
+                        startTransactionTimer(tid, p);
+                    } else {
+                        channel.close();
+                    }
+                });
+                channel.write(msg, sent);
+            } else {
+                channel.write(msg, channel.voidPromise());
+            }
             owner = null;
             frameTid = null;
+        } else {
+            // A failed write fires exceptionCaught, and RelayInboundHandler closes the channel.
+            channel.write(msg, channel.voidPromise());
         }
+        scheduleFlush();
         if (!channel.isWritable() && source instanceof FrameSource s && s != this && blockedSources.add(s)) {
             relay.metrics().backpressurePause();
             s.pause(waitingForWritability);
@@ -233,10 +284,23 @@ final class RelayConnection implements FrameSource {
         }
     }
 
-    private void startTransactionTimer(String tid) {
-        PendingTransaction p = tid == null ? null : pending.get(tid);
-        if (p == null) {
-            return;
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            // Runs after the reads and tasks of this event-loop round: one flush (one system call) for
+            // everything written to this connection in the round.
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
+    }
+
+    private void startTransactionTimer(String tid, PendingTransaction p) {
+        if (pending.get(tid) != p) {
+            return; // answered, or failed with the connection, before the write completed
         }
         p.timer = channel.eventLoop().schedule(() -> {
             if (pending.get(tid) != p) {
