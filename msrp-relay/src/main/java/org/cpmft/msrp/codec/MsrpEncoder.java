@@ -7,10 +7,10 @@ import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.cpmft.msrp.message.LastMsrpContent;
 import org.cpmft.msrp.message.MsrpContent;
 import org.cpmft.msrp.message.MsrpHead;
+import org.cpmft.msrp.message.MsrpHeaders;
 import org.cpmft.msrp.message.MsrpObject;
 import org.cpmft.msrp.message.MsrpRequestHead;
 import org.cpmft.msrp.message.MsrpResponseHead;
@@ -21,6 +21,11 @@ import org.cpmft.msrp.message.MsrpResponseHead;
  * at a time per channel, so the instance is not sharable.
  */
 public final class MsrpEncoder extends MessageToMessageEncoder<MsrpObject> {
+    private static final int CRLF = ('\r' << 8) | '\n';
+    private static final int COLON_SP = (':' << 8) | ' ';
+    private static final byte[] MSRP_SP = "MSRP ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DASHES = "-------".getBytes(StandardCharsets.US_ASCII);
+    private static final int END_LINE_OVERHEAD = 2 + 7 + 1 + 2;
     private String currentTid;
     private boolean currentHasBody;
 
@@ -44,9 +49,16 @@ public final class MsrpEncoder extends MessageToMessageEncoder<MsrpObject> {
                 out.add(content.content().retain());
             }
             if (content instanceof LastMsrpContent last) {
-                String endLine = (currentHasBody ? "\r\n" : "") + "-------" + currentTid + last.flag().symbol()
-                        + "\r\n";
-                out.add(ByteBufUtil.writeAscii(ctx.alloc(), endLine));
+                // RFC 4975 section 7.1: [CRLF] "-------" transact-id continuation-flag CRLF
+                ByteBuf endLine = ctx.alloc().buffer(END_LINE_OVERHEAD + currentTid.length());
+                if (currentHasBody) {
+                    endLine.writeShort(CRLF);
+                }
+                endLine.writeBytes(DASHES);
+                ByteBufUtil.writeAscii(endLine, currentTid);
+                endLine.writeByte(last.flag().symbol());
+                endLine.writeShort(CRLF);
+                out.add(endLine);
                 currentTid = null;
             }
         } else {
@@ -54,25 +66,40 @@ public final class MsrpEncoder extends MessageToMessageEncoder<MsrpObject> {
         }
     }
 
+    /** Writes the start line and headers straight into a pooled buffer (no intermediate String). */
     private static ByteBuf encodeHead(ChannelHandlerContext ctx, MsrpHead head) {
-        StringBuilder sb = new StringBuilder(256).append("MSRP ").append(head.transactionId()).append(' ');
+        MsrpHeaders headers = head.headers();
+        int n = headers.size();
+        int estimate = 32 + head.transactionId().length();
+        for (int i = 0; i < n; i++) {
+            estimate += headers.name(i).length() + headers.value(i).length() + 4;
+        }
+        ByteBuf buf = ctx.alloc().buffer(estimate + 16);
+        buf.writeBytes(MSRP_SP);
+        ByteBufUtil.writeAscii(buf, head.transactionId());
+        buf.writeByte(' ');
         if (head instanceof MsrpRequestHead request) {
-            sb.append(request.method());
+            ByteBufUtil.writeAscii(buf, request.method());
         } else {
             MsrpResponseHead response = (MsrpResponseHead) head;
-            sb.append(response.statusCode());
+            int code = response.statusCode(); // three digits, checked by MsrpResponseHead
+            buf.writeByte('0' + code / 100).writeByte('0' + code / 10 % 10).writeByte('0' + code % 10);
             if (response.comment() != null && !response.comment().isEmpty()) {
-                sb.append(' ').append(response.comment());
+                buf.writeByte(' ');
+                ByteBufUtil.writeUtf8(buf, response.comment());
             }
         }
-        sb.append("\r\n");
-        for (Map.Entry<String, String> h : head.headers()) {
-            sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        buf.writeShort(CRLF);
+        for (int i = 0; i < n; i++) {
+            ByteBufUtil.writeUtf8(buf, headers.name(i));
+            buf.writeShort(COLON_SP);
+            ByteBufUtil.writeUtf8(buf, headers.value(i));
+            buf.writeShort(CRLF);
         }
         if (head.hasBody()) {
-            sb.append("\r\n");
+            buf.writeShort(CRLF);
         }
-        return ByteBufUtil.encodeString(ctx.alloc(), java.nio.CharBuffer.wrap(sb), StandardCharsets.UTF_8);
+        return buf;
     }
 
     /** Whether a frame has been started and not yet ended; a relay uses this to abort it on failure. */

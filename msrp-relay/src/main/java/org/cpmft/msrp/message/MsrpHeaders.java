@@ -81,6 +81,16 @@ public final class MsrpHeaders implements Iterable<Map.Entry<String, String>> {
         return entries.size();
     }
 
+    /** Name of the {@code index}-th header in wire order (no copy, for encoders). */
+    public String name(int index) {
+        return entries.get(index).getKey();
+    }
+
+    /** Value of the {@code index}-th header in wire order. */
+    public String value(int index) {
+        return entries.get(index).getValue();
+    }
+
     public List<Map.Entry<String, String>> entries() {
         return List.copyOf(entries);
     }
