@@ -1,7 +1,6 @@
 package org.cpmft.msrp.message;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -22,6 +21,7 @@ public final class MsrpUri {
     private final String sessionId;
     private final String transport;
     private final List<String> parameters;
+    private String formatted;
 
     public MsrpUri(String scheme, String userinfo, String host, int port, String sessionId, String transport,
                    List<String> parameters) {
@@ -122,15 +122,39 @@ public final class MsrpUri {
 
     /** Parses a space-separated path header value (To-Path, From-Path, Use-Path) or an SDP a=path value. */
     public static List<MsrpUri> parsePath(String value) {
+        PathCache cache = PathCache.current();
+        List<MsrpUri> path = cache.get(value);
+        if (path == null) {
+            path = parsePathUncached(value);
+            cache.put(value, path);
+        }
+        return path;
+    }
+
+    private static List<MsrpUri> parsePathUncached(String value) {
         String v = value.trim();
         if (v.isEmpty()) {
             throw new IllegalArgumentException("empty path");
         }
         List<MsrpUri> uris = new ArrayList<>();
-        for (String part : v.split("\\s+")) {
-            uris.add(parse(part));
+        int i = 0;
+        while (i < v.length()) {
+            int end = i;
+            while (end < v.length() && !isRegexSpace(v.charAt(end))) {
+                end++;
+            }
+            uris.add(parse(v.substring(i, end)));
+            i = end;
+            while (i < v.length() && isRegexSpace(v.charAt(i))) {
+                i++;
+            }
         }
-        return Collections.unmodifiableList(uris);
+        return List.copyOf(uris);
+    }
+
+    /** The characters of regex {@code \\s}, which separated path URIs before. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     public static String formatPath(List<MsrpUri> path) {
@@ -224,6 +248,15 @@ public final class MsrpUri {
     }
 
     public String format() {
+        String f = formatted; // racy single-check: every thread computes the same immutable String
+        if (f == null) {
+            f = formatUncached();
+            formatted = f;
+        }
+        return f;
+    }
+
+    private String formatUncached() {
         StringBuilder sb = new StringBuilder(scheme).append("://");
         if (userinfo != null) {
             sb.append(userinfo).append('@');

@@ -135,7 +135,7 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MsrpRequestHead forwarded = request.withTransactionId(TransactionIds.next());
-        forwarded.headers().set(MsrpHeaderNames.TO_PATH, MsrpUri.formatPath(peer.remotePath()));
+        forwarded.headers().set(MsrpHeaderNames.TO_PATH, peer.remotePathHeader());
         forwarded.headers().set(MsrpHeaderNames.FROM_PATH, peer.localPath().format());
         // REPORTs have no responses; any other method (SEND, extensions) gets its response mapped back.
         TransactionListener listener = !request.isReport() && request.failureReport() != FailureReport.NO

@@ -28,6 +28,8 @@ public final class RelayLeg {
     private final RelayContext relay;
     private RelayLeg peer;
     private volatile List<MsrpUri> remotePath;
+    /** {@link #remotePath} as To-Path header text, formatted once for every frame relayed to this leg. */
+    private volatile String remotePathHeader;
     private final AtomicReference<RelayConnection> connection = new AtomicReference<>();
     private volatile CompletableFuture<Void> connecting;
     private volatile boolean closed;
@@ -67,6 +69,11 @@ public final class RelayLeg {
         return remotePath;
     }
 
+    /** The bound path as header text, or null; read after {@link #remotePath()} returned non-null. */
+    String remotePathHeader() {
+        return remotePathHeader;
+    }
+
     /**
      * Binds the endpoint's path (its SDP a=path, first hop first). On the answerer leg the relay then
      * connects to the first hop, reusing an open connection to the same host and port when there is
@@ -89,6 +96,7 @@ public final class RelayLeg {
             if (remotePath != null) {
                 throw new IllegalStateException("remote path already bound for " + localPath);
             }
+            remotePathHeader = MsrpUri.formatPath(path);
             remotePath = List.copyOf(path);
             if (role == Role.OFFERER) {
                 return CompletableFuture.completedFuture(null);
