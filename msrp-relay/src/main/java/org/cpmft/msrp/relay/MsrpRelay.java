@@ -8,10 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -48,12 +45,13 @@ public final class MsrpRelay implements AutoCloseable {
     private MsrpRelay(RelayConfig config) throws InterruptedException {
         this.config = config;
         this.metrics = new RelayMetrics(config.meterRegistry());
-        this.boss = new NioEventLoopGroup(1);
-        this.workers = new NioEventLoopGroup(config.ioThreads());
+        IoTransport transport = IoTransport.best();
+        this.boss = transport.groups().apply(1);
+        this.workers = transport.groups().apply(config.ioThreads());
         WriteBufferWaterMark waterMark = new WriteBufferWaterMark(config.writeBufferLow(), config.writeBufferHigh());
         ServerBootstrap server = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -67,7 +65,7 @@ public final class MsrpRelay implements AutoCloseable {
                 });
         this.clientBootstrap = new Bootstrap()
                 .group(workers)
-                .channel(NioSocketChannel.class)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
@@ -83,7 +81,7 @@ public final class MsrpRelay implements AutoCloseable {
             throw e;
         }
         this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        LOG.info("MSRP relay listening on {}:{}", config.bindHost(), port);
+        LOG.info("MSRP relay listening on {}:{} ({})", config.bindHost(), port, transport.name());
     }
 
     /** Binds the listener and returns the running relay. */

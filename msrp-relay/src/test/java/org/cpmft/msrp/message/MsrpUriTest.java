@@ -39,6 +39,38 @@ class MsrpUriTest {
     }
 
     @Test
+    void parsedPathsAreReusedOnlyForEqualText() {
+        String text = "msrp://r:1/a;tcp\tmsrp://b:2/c;tcp";
+        List<MsrpUri> first = MsrpUri.parsePath(text);
+        assertThat(MsrpUri.parsePath(new String(text))).isSameAs(first).hasSize(2);
+        assertThat(first.get(1).sessionId()).isEqualTo("c");
+        assertThatThrownBy(() -> first.add(first.get(0))).isInstanceOf(UnsupportedOperationException.class);
+        // Many different paths (more than the cache holds) each parse to their own value.
+        for (int i = 0; i < 500; i++) {
+            assertThat(MsrpUri.parsePath(" msrp://h:" + (i + 1) + "/s" + i + ";tcp ").get(0).port()).isEqualTo(i + 1);
+        }
+        assertThat(MsrpUri.parsePath(text)).isEqualTo(first);
+        // A malformed path fails every time, it is never cached.
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> MsrpUri.parsePath("msrp://h:1/a;tcp msrp://h:1/b")).isInstanceOf(
+                    IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> MsrpUri.parsePath(" \r\n")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void transactionIdsAreValidAndDistinct() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String tid = TransactionIds.next();
+            assertThat(tid).hasSize(16).matches("[a-z0-9]{16}");
+            assertThat(TransactionIds.isValid(tid)).isTrue();
+            seen.add(tid);
+        }
+        assertThat(seen).hasSize(10_000);
+    }
+
+    @Test
     void rejectsMalformedUris() {
         for (String bad : new String[] {"http://h:1/a;tcp", "msrp://h:1/a", "msrp://:1/a;tcp", "msrp://h:x/a;tcp",
                 "msrp://h:1/a b;tcp", "msrp://h:1/a;", "msrp://[::1:1/a;tcp"}) {
