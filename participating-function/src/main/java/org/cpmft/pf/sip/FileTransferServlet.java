@@ -53,6 +53,8 @@ public class FileTransferServlet extends SipServlet {
     private static final String ANSWERED = "cpm.ft.answered";
     private static final String ROLE = "cpm.ft.role";
     private static final String UPSTREAM = "cpm.ft.upstream";
+    /** Marks a re-INVITE the PF forwarded; the container's isInitial() is false for forked 2xx too. */
+    private static final String REINVITE = "cpm.ft.reinvite";
 
     /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
     private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
@@ -293,7 +295,7 @@ public class FileTransferServlet extends SipServlet {
         if (resp.getStatus() >= 300 && deferOnFailure(resp)) {
             return;
         }
-        boolean initial = resp.getRequest().isInitial();
+        boolean initial = resp.getRequest().getAttribute(REINVITE) == null;
         if (success && initial && (upstreamSession == null || app.getAttribute(ANSWERED) != null)) {
             // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
             LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
@@ -394,6 +396,9 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         SipServletRequest out = helper.createRequest(linked, req, null);
+        if ("INVITE".equals(req.getMethod())) {
+            out.setAttribute(REINVITE, Boolean.TRUE);
+        }
         copyBody(req, out);
         out.send();
     }

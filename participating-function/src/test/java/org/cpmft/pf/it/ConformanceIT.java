@@ -1,0 +1,193 @@
+package org.cpmft.pf.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The SIP conformance suite of deploy/sipp/conformance (see its README) run against the PF jar:
+ * every scenario is a SIPp UAC that sends one request to the PF and checks the answer, with a
+ * SIPp UAS as the far end where the request is relayed. A scenario passes when SIPp exits 0.
+ *
+ * <p>Two PFs: one with the default policy, one with {@code thumbnailOversize=refuse} and group file
+ * transfer allowed. Both trust 127.0.0.1 only as their SIP/IP core, so a request from 127.0.0.3
+ * comes from outside it. No outbound proxy: the PF routes by Request-URI, which names the far end.
+ */
+class ConformanceIT {
+
+    private static final String FT_TAG = "urn:urn-7:3gpp-service.ims.icsi.oma.cpm.filetransfer";
+
+    @TempDir
+    static Path dir;
+    private static PfUnderTest standard;
+    private static PfUnderTest alternative;
+
+    @BeforeAll
+    static void startPfs() throws Exception {
+        standard = new PfUnderTest(Files.createDirectories(dir.resolve("pf-standard")),
+                Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32"));
+        alternative = new PfUnderTest(Files.createDirectories(dir.resolve("pf-alternative")),
+                Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32", "PF_POLICY_THUMBNAIL_OVERSIZE", "refuse",
+                        "PF_POLICY_GROUP_FILE_TRANSFER", "true"));
+    }
+
+    @AfterAll
+    static void stopPfs() {
+        Stream.of(standard, alternative).filter(p -> p != null).forEach(PfUnderTest::close);
+    }
+
+    /** One row of the README table. */
+    record Case(String name, String uac, String uas, boolean alternativePf, boolean tcp, String fromIp,
+                List<String> keys) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        c.add(relayed("push, originating role (Route orig)", "c-push-orig", "s-push-checks"));
+        c.add(relayed("push, terminating role (P-Served-User)", "c-push-term", "s-push-checks"));
+        c.add(new Case("push over TCP", "c-push-orig", "s-push-checks", false, true, "127.0.0.1", List.of()));
+        c.add(relayed("pull (recvonly offer)", "c-pull", "s-accept-pull"));
+        for (String header : List.of(
+                "Accept-Contact: *;+g.3gpp.icsi-ref=\"" + FT_TAG + "\"",
+                "Accept-Contact: *;+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp-service.ims.icsi.oma.cpm.session,"
+                        + "urn%3Aurn-7%3A3gpp-service.ims.icsi.oma.cpm.filetransfer\"",
+                "Accept-Contact: *;+g.3gpp.icsi-ref=\"urn%3aurn-7%3a3gpp-service.ims.icsi.oma.cpm.filetransfer\";require;explicit",
+                "Accept-Contact: *;+3gpp-service.ims.icsi.oma.cpm.filetransfer",
+                "P-Asserted-Service: " + FT_TAG,
+                "P-Preferred-Service: " + FT_TAG)) {
+            c.add(new Case("feature tag: " + header, "c-feature-tag", "s-accept", false, false, "127.0.0.1",
+                    List.of("service_header", header)));
+        }
+        c.add(relayed("chat INVITE passes untouched", "c-chat-passthrough", "s-chat"));
+        c.add(relayed("two files in two m-lines", "c-multi-file", "s-multi-file"));
+        c.add(relayed("file-icon within the limit travels", "c-file-icon", "s-file-icon"));
+        c.add(relayed("oversize file-icon stripped", "c-file-icon-large", "s-no-icon"));
+        c.add(new Case("oversize file-icon refused (policy refuse)", "c-file-icon-large-refused", null, true, false,
+                "127.0.0.1", List.of()));
+        c.add(refused("sendrecv FT stream: 488", "c-sdp-sendrecv"));
+        c.add(refused("no file-transfer-id: 488", "c-sdp-no-file-transfer-id"));
+        c.add(refused("duplicate file-transfer-id: 488", "c-sdp-duplicate-file-transfer-id"));
+        c.add(refused("bad file-selector size: 488", "c-sdp-bad-size"));
+        c.add(refused("file-range beyond size: 488", "c-sdp-bad-file-range"));
+        c.add(refused("file-icon not cid: 488", "c-sdp-file-icon-not-cid"));
+        c.add(refused("no a=path: 488", "c-sdp-no-path"));
+        c.add(refused("no file-selector: 488", "c-sdp-no-file-selector"));
+        c.add(refused("body is not SDP: 488", "c-sdp-unparseable"));
+        c.add(refused("no SDP offer: 488", "c-no-sdp"));
+        c.add(refused("multipart without boundary: 400", "c-body-bad-multipart"));
+        c.add(refused("unsupported body type: 415 with Accept", "c-body-unsupported-type"));
+        c.add(refused("Content-Length beyond the datagram: 400", "c-malformed-request"));
+        c.add(refused("file over max size: 403 + 133 Size exceeded", "c-size-exceeded"));
+        c.add(refused("FT in group not allowed: 403 + 122", "c-group-ft"));
+        c.add(new Case("FT in group allowed, one file relayed", "c-group-ft-allowed", "s-accept", true, false,
+                "127.0.0.1", List.of()));
+        c.add(new Case("two files to a group: 403 + 122", "c-group-ft-two-files", null, true, false, "127.0.0.1",
+                List.of()));
+        c.add(relayed("forking: first 2xx wins, later 2xx ACKed and BYEd", "c-fork", "s-fork"));
+        c.add(relayed("CANCEL forwarded with its Reason", "c-cancel", "s-cancel"));
+        c.add(relayed("BYE from the recipient", "c-recipient-bye", "s-recipient-bye"));
+        c.add(relayed("re-INVITE: new file in a reused m-line, then port 0", "c-reinvite", "s-reinvite"));
+        c.add(refused("third-party REGISTER and de-REGISTER: 200", "c-third-party-register"));
+        c.add(refused("OPTIONS: 200 with Allow", "c-options"));
+        c.add(new Case("request from outside the SIP/IP core: 403", "c-untrusted", null, false, false, "127.0.0.3",
+                List.of()));
+        return c.stream();
+    }
+
+    private static Case relayed(String name, String uac, String uas) {
+        return new Case(name, uac, uas, false, false, "127.0.0.1", List.of());
+    }
+
+    private static Case refused(String name, String uac) {
+        return new Case(name, uac, null, false, false, "127.0.0.1", List.of());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void scenarioPasses(Case c) throws Exception {
+        PfUnderTest pf = c.alternativePf() ? alternative : standard;
+        String tag = c.uac() + "-" + Integer.toHexString(c.name().hashCode());
+        Sipp uas = null;
+        try {
+            String callee = "127.0.0.1:9";
+            if (c.uas() != null) {
+                uas = Sipp.scenario("conformance/" + c.uas() + ".xml", tag + "-uas", dir).tcp(c.tcp()).start();
+                callee = uas.address();
+            }
+            Sipp uac = Sipp.scenario("conformance/" + c.uac() + ".xml", tag + "-uac", dir)
+                    .to("127.0.0.1:" + pf.sipPort).from(c.fromIp()).tcp(c.tcp()).key("callee", callee)
+                    .pause(Duration.ofMillis(200));
+            for (int i = 0; i < c.keys().size(); i += 2) {
+                uac.key(c.keys().get(i), c.keys().get(i + 1));
+            }
+            uac.start();
+            assertThat(uac.awaitExit()).as("UAC %s\n%s", c.uac(), uac.report()).isZero();
+            if (uas != null) {
+                assertThat(uas.awaitExit()).as("far end %s\n%s", c.uas(), uas.report()).isZero();
+            }
+        } finally {
+            if (uas != null) {
+                uas.kill();
+            }
+        }
+    }
+
+    @Test
+    void endingTheChatBesideATransferLeavesTheTransferUp() throws Exception {
+        // Chat from 0 s to about 0.5 s, transfer from about 0.2 s to 2 s, same Conversation-ID.
+        // Had the chat's BYE ended the transfer, the sender's late BYE would get 481 and fail.
+        runSideBySide(Duration.ofMillis(500), Duration.ofMillis(1800), "chat-first");
+    }
+
+    @Test
+    void endingATransferLeavesTheChatBesideItUp() throws Exception {
+        runSideBySide(Duration.ofMillis(2000), Duration.ofMillis(200), "transfer-first");
+    }
+
+    private static void runSideBySide(Duration chatLength, Duration transferLength, String tag) throws Exception {
+        Sipp chatFar = Sipp.scenario("conformance/s-chat.xml", tag + "-chat-uas", dir).start();
+        Sipp ftFar = Sipp.scenario("conformance/s-push-checks.xml", tag + "-ft-uas", dir).start();
+        try {
+            Sipp chat = Sipp.scenario("conformance/c-chat-passthrough.xml", tag + "-chat-uac", dir)
+                    .to("127.0.0.1:" + standard.sipPort).key("callee", chatFar.address()).pause(chatLength).start();
+            Thread.sleep(200);
+            Sipp ft = Sipp.scenario("conformance/c-push-orig.xml", tag + "-ft-uac", dir)
+                    .to("127.0.0.1:" + standard.sipPort).key("callee", ftFar.address()).pause(transferLength).start();
+            assertThat(chat.awaitExit()).as("chat sender\n%s", chat.report()).isZero();
+            assertThat(ft.awaitExit()).as("FT sender\n%s", ft.report()).isZero();
+            assertThat(chatFar.awaitExit()).as("chat far end\n%s", chatFar.report()).isZero();
+            assertThat(ftFar.awaitExit()).as("FT far end\n%s", ftFar.report()).isZero();
+            // Both dialogs ended by their own BYE, each answered 200 by the far end of that dialog only.
+            assertThat(count(chatFar.messages(), "\nBYE ")).isEqualTo(1);
+            assertThat(count(ftFar.messages(), "\nBYE ")).isEqualTo(1);
+        } finally {
+            chatFar.kill();
+            ftFar.kill();
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,174 @@
+package org.cpmft.pf.it;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One SIPp run of a scenario from deploy/sipp: a UAC towards an address, or a UAS listening on a
+ * port. Exit status 0 means every call of the scenario passed its checks; on failure
+ * {@link #report()} gives SIPp's error log and message trace.
+ */
+final class Sipp {
+
+    /** Longest a single SIPp run may take; SIPp's own -timeout stops it first. */
+    static final Duration LIMIT = Duration.ofSeconds(40);
+
+    private final String scenario;
+    private final String name;
+    private final Path dir;
+    private final Map<String, String> keys = new LinkedHashMap<>();
+    private String localIp = "127.0.0.1";
+    private int localPort = FreePorts.next();
+    private String remote;
+    private boolean tcp;
+    private int pauseMillis = -1;
+    private ProcessUnderTest process;
+
+    private Sipp(Path scenarioFile, String name, Path dir) {
+        this.scenario = scenarioFile.toString();
+        this.name = name;
+        this.dir = dir;
+    }
+
+    /** A scenario under deploy/sipp, e.g. "conformance/c-push-orig.xml". */
+    static Sipp scenario(String relativePath, String name, Path dir) {
+        Path file = PfJar.deployDir().resolve("sipp").resolve(relativePath);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no SIPp scenario " + file);
+        }
+        return new Sipp(file, name, dir);
+    }
+
+    Sipp to(String hostPort) {
+        this.remote = hostPort;
+        return this;
+    }
+
+    Sipp from(String ip) {
+        this.localIp = ip;
+        return this;
+    }
+
+    Sipp tcp(boolean on) {
+        this.tcp = on;
+        return this;
+    }
+
+    Sipp key(String name, String value) {
+        keys.put(name, value);
+        return this;
+    }
+
+    /** The scenario's {@code <pause/>} (SIPp -d). */
+    Sipp pause(Duration d) {
+        this.pauseMillis = (int) d.toMillis();
+        return this;
+    }
+
+    int port() {
+        return localPort;
+    }
+
+    /** host:port of this SIPp, with ;transport=tcp when it runs over TCP (for a Request-URI). */
+    String address() {
+        return localIp + ":" + localPort + (tcp ? ";transport=tcp" : "");
+    }
+
+    Sipp start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario));
+        if (remote != null) {
+            cmd.add(remote);
+        }
+        cmd.addAll(List.of("-i", localIp, "-p", Integer.toString(localPort), "-m", "1", "-nostdin",
+                "-timeout", "30s", "-timeout_error", "-trace_err", "-error_file", errorFile().toString(),
+                "-trace_msg", "-message_file", messageFile().toString()));
+        if (tcp) {
+            cmd.addAll(List.of("-t", "t1"));
+        }
+        if (pauseMillis >= 0) {
+            cmd.addAll(List.of("-d", Integer.toString(pauseMillis)));
+        }
+        keys.forEach((k, v) -> cmd.addAll(List.of("-key", k, v)));
+        process = ProcessUnderTest.start("sipp " + name, cmd, Map.of(), dir);
+        if (remote == null) {
+            awaitListening(Duration.ofSeconds(10));
+        }
+        return this;
+    }
+
+    /** A UAS is ready once its port is taken; bounded wait. */
+    private void awaitListening(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InetSocketAddress at = new InetSocketAddress(localIp, localPort);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (tcp ? !tcpFree(at) : !udpFree(at)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(name + ": SIPp did not start listening on " + at + "\n" + report());
+    }
+
+    private static boolean udpFree(InetSocketAddress at) {
+        try (DatagramSocket s = new DatagramSocket(at)) {
+            return true;
+        } catch (SocketException taken) {
+            return false;
+        }
+    }
+
+    private static boolean tcpFree(InetSocketAddress at) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(at);
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    int awaitExit() throws InterruptedException {
+        return process.awaitExit(LIMIT);
+    }
+
+    void kill() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    Path messageFile() {
+        return dir.resolve(name + "-messages.log");
+    }
+
+    private Path errorFile() {
+        return dir.resolve(name + "-errors.log");
+    }
+
+    String messages() {
+        return read(messageFile());
+    }
+
+    String report() {
+        return "--- " + name + " output:\n" + (process == null ? "" : process.output())
+                + "\n--- errors:\n" + read(errorFile()) + "\n--- messages:\n" + read(messageFile());
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.isRegularFile(p) ? Files.readString(p) : "(none)";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
