@@ -253,7 +253,13 @@ final class RelayConnection implements FrameSource {
             // A failed write fires exceptionCaught, and RelayInboundHandler closes the channel.
             channel.write(msg, channel.voidPromise());
         }
-        scheduleFlush();
+        if (channel.isWritable()) {
+            scheduleFlush();
+        } else {
+            // Past the high water mark: hand the bytes to the kernel now rather than at the end of the
+            // round; the source is paused only if that does not bring the buffer back down.
+            channel.flush();
+        }
         if (!channel.isWritable() && source instanceof FrameSource s && s != this && blockedSources.add(s)) {
             relay.metrics().backpressurePause();
             s.pause(waitingForWritability);
