@@ -95,6 +95,10 @@ final class ProcessUnderTest implements AutoCloseable {
         return process.isAlive();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String output() {
         synchronized (lines) {
             return String.join("\n", lines);
