@@ -18,7 +18,7 @@ import org.cpmft.msrp.message.MsrpUri;
  * medians. Not a test: run it with deploy/bench/msrp-relay-vs-direct.sh.
  *
  * <p>Options: {@code --chunks 1k,10k,64k,1m --sessions 1,10,100,1000 --rounds 3 --bytes 64m
- * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0 --proxy true}.
+ * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0 --proxy true --warm-up 1}.
  */
 public final class RelayVsDirectBenchmark {
     private enum Mode { RELAY, DIRECT, PROXY }
@@ -62,6 +62,9 @@ public final class RelayVsDirectBenchmark {
         String relayHeap = Figures.arg(args, "relay-heap", "512m");
         int ioThreads = Integer.parseInt(Figures.arg(args, "relay-io-threads", "0"));
         boolean withProxy = Boolean.parseBoolean(Figures.arg(args, "proxy", "true"));
+        // Warm-up passes before measuring: on a loaded 2-core machine one pass leaves the relay JVM's C2
+        // compiler running during the first cells, and its CPU time is counted as relay CPU.
+        int warmUps = Integer.parseInt(Figures.arg(args, "warm-up", "1"));
         List<String> relayOpts = jvmOptions(System.getProperty("bench.relayJvmOpts", ""));
         int maxSessions = Arrays.stream(sessionCounts).max().orElse(1);
 
@@ -78,7 +81,9 @@ public final class RelayVsDirectBenchmark {
             if (withProxy) {
                 bench.proxyPort = relay.startProxy(sink.uri(0, "x").port());
             }
-            bench.warmUp(chunkSizes);
+            for (int i = 0; i < warmUps; i++) {
+                bench.warmUp(chunkSizes);
+            }
             List<String> table = new ArrayList<>();
             for (long chunk : chunkSizes) {
                 for (int sessions : sessionCounts) {
