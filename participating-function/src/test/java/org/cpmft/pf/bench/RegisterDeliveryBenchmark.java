@@ -104,6 +104,8 @@ public final class RegisterDeliveryBenchmark {
         try (DeferredStore store = DeferredStore.open(StoreConfig.postgres(url, user, password).withPoolSize(6))) {
             seeded = StoredTransfers.seed(store, o.rounds, o.users, o.files, o.fileSize);
         }
+        sql(url, user, password, "CREATE TABLE bench_commit_probe (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)");
+        sql(url, user, password, "INSERT INTO bench_commit_probe VALUES (1, 0)");
         System.out.printf(Locale.ROOT, "seeded %d STORED transfers in %.1f s%n", seeded.size(),
                 (System.nanoTime() - t0) / 1e9);
         Map<String, Integer> roundOfMessage = seeded.stream()
@@ -121,7 +123,8 @@ public final class RegisterDeliveryBenchmark {
                         pf.pid(), pf.sipPort, pf.msrpPort, uasPort, sink.port());
                 try (ThirdPartyRegistrar registrar = new ThirdPartyRegistrar(pf.sipPort)) {
                     for (int r = 1; r <= o.rounds; r++) {
-                        rounds.add(round(o, r, registrar, registrations, sink, roundOfMessage, uas));
+                        rounds.add(round(o, r, registrar, registrations, sink, roundOfMessage, uas,
+                                new CommitProbe(url, user, password)));
                     }
                     Thread.sleep(1000); // last BYEs
                 }
@@ -141,7 +144,8 @@ public final class RegisterDeliveryBenchmark {
 
     private static Round round(Options o, int r, ThirdPartyRegistrar registrar,
                                Map<String, ThirdPartyRegistrar.Registration> registrations, MsrpSink sink,
-                               Map<String, Integer> roundOfMessage, SippRecipients uas) throws Exception {
+                               Map<String, Integer> roundOfMessage, SippRecipients uas, CommitProbe probe)
+            throws Exception {
         int expected = o.users * o.files;
         long intervalNanos = o.users == 1 ? 0 : o.window.toNanos() / o.users;
         long start = System.nanoTime();
@@ -157,12 +161,15 @@ public final class RegisterDeliveryBenchmark {
         }
         long deadline = System.nanoTime() + o.maxWait.toNanos();
         int delivered = 0;
-        while (System.nanoTime() < deadline && uas.isAlive()) {
-            delivered = deliveredIn(r, sink, roundOfMessage);
-            if (delivered >= expected) {
-                break;
+        try (probe) {
+            while (System.nanoTime() < deadline && uas.isAlive()) {
+                delivered = deliveredIn(r, sink, roundOfMessage);
+                if (delivered >= expected) {
+                    break;
+                }
+                probe.commitOnce(); // what a commit costs on this database while the PF works
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
         }
         delivered = deliveredIn(r, sink, roundOfMessage);
         long lastCompletion = sink.completionTimes().entrySet().stream()
@@ -182,6 +189,9 @@ public final class RegisterDeliveryBenchmark {
         }
         Round result = new Round(r, toOk, new ArrayList<>(), 0, expected, delivered, firstRegister, lastCompletion,
                 unanswered, retransmitted);
+        System.out.printf(Locale.ROOT, "round %d: PostgreSQL single-row UPDATE + COMMIT meanwhile (from this JVM):"
+                        + " p50 %.1f ms, p99 %.1f ms over %d commits%n", r, Percentiles.of(probe.micros(), 50) / 1000.0,
+                Percentiles.of(probe.micros(), 99) / 1000.0, probe.micros().size());
         System.out.printf(Locale.ROOT, "round %d: %d/%d files delivered in %.1f s (%.0f deliveries/s), REGISTERs "
                         + "unanswered %d, retransmitted %d%n", r, delivered, expected,
                 (lastCompletion - firstRegister) / 1e6, result.deliveriesPerSecond(), unanswered, retransmitted);
