@@ -99,7 +99,7 @@ final class CpmFileSenders {
      * each chunk waits for the PF's durable write (about 10 ms per 64 KiB on a slow disk, more under load).
      */
     private static long holdMillis(int fileSize) {
-        return 1500 + fileSize / 1024 * 8L;
+        return 1000 + fileSize / 1024 * 8L;
     }
 
     /** The S-CSCF tells the PF that the user has no binding any more (third-party REGISTER, Expires 0). */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultiNodeIT {
 
-    private static final Duration FIRST_DELAY = Duration.ofSeconds(6);
+    private static final Duration FIRST_DELAY = Duration.ofSeconds(8);
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final int SIZE = 8 * 1024 + 17;
 
@@ -46,10 +46,12 @@ class MultiNodeIT {
             CpmFileSenders.deregister(a.sipPort, RECIPIENT, dir);
 
             // Node A stalls (a long GC pause, a frozen VM) while its files fall due: B takes them all.
+            // A takes the files in, so it can only stall once they are stored, before they fall due.
             List<byte[]> first = CpmFileSenders.randomFiles(8, SIZE, 1);
             CpmFileSenders.push(a, first, dir, "first", STEP);
             files.addAll(first);
-            assertThat(store.rows()).as("stored, none due yet").hasSize(8).allMatch(r -> r.state().equals("STORED"));
+            assertThat(store.rows()).as("stored, none due yet (first delay %s)", FIRST_DELAY).hasSize(8)
+                    .allMatch(r -> r.state().equals("STORED"));
             Signals.stop(a.process());
             try {
                 store.await(rows -> countIn(rows, "DELIVERED") == 8, STEP, "delivery of the first files by B");
@@ -59,10 +61,10 @@ class MultiNodeIT {
 
             // Then B stalls: A takes the next ones.
             List<byte[]> second = CpmFileSenders.randomFiles(8, SIZE, 2);
-            CpmFileSenders.push(a, second, dir, "second", STEP);
-            files.addAll(second);
             Signals.stop(b.process());
             try {
+                CpmFileSenders.push(a, second, dir, "second", STEP);
+                files.addAll(second);
                 store.await(rows -> countIn(rows, "DELIVERED") == 16, STEP, "delivery of the second files by A");
             } finally {
                 Signals.resume(b.process());
