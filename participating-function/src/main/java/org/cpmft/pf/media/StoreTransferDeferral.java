@@ -108,8 +108,9 @@ public final class StoreTransferDeferral implements TransferDeferral, Registrati
         boolean kept = false;
         for (int index : invite.offer().fileTransferStreams()) {
             Optional<RelaySessionPair> pair = anchor.pair(index);
-            if (pair.isPresent() && !pair.get().isClosed()
-                    && (pair.get().standingIn() || pair.get().switchToStandIn())) {
+            // A BYE is the recipient aborting (CPM 7.4.3, RFC 5547): only when its MSRP leg had
+            // already dropped and the relay took over does the PF keep the sender's transfer going.
+            if (pair.isPresent() && !pair.get().isClosed() && pair.get().standingIn()) {
                 kept = true;
             }
         }

@@ -44,7 +44,8 @@ public interface TransferDeferral {
 
     /**
      * The recipient ended its dialog (BYE); returns whether the PF keeps the sender's transfer
-     * going into the store because the file was not wholly delivered.
+     * going into the store: only when the relay already stands in for the recipient because its
+     * MSRP leg dropped (otherwise the BYE aborts the transfer and is relayed).
      */
     boolean recipientLeft(Invite invite, MediaAnchoring.Anchor anchor);
 
