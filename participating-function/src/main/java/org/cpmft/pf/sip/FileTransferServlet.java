@@ -55,6 +55,7 @@ public class FileTransferServlet extends SipServlet {
     private static final String UPSTREAM = "cpm.ft.upstream";
     /** Marks a re-INVITE the PF forwarded; the container's isInitial() is false for forked 2xx too. */
     private static final String REINVITE = "cpm.ft.reinvite";
+    private static final String UPSTREAM_SESSION = "cpm.ft.upstreamSession";
 
     /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
     private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
@@ -121,6 +122,7 @@ public class FileTransferServlet extends SipServlet {
         FtDecision.Forward forward = (FtDecision.Forward) decision;
         SipApplicationSession app = req.getApplicationSession();
         req.getSession().setAttribute(UPSTREAM, Boolean.TRUE);
+        app.setAttribute(UPSTREAM_SESSION, req.getSession().getId());
         app.setAttribute(ROLE, role.role().name());
         InviteBody body = forward.body();
         MediaAnchoring.Anchor anchor = null;
@@ -279,7 +281,7 @@ public class FileTransferServlet extends SipServlet {
     private void relayInviteResponse(SipServletResponse resp) throws IOException {
         B2buaHelper helper = resp.getRequest().getB2buaHelper();
         SipApplicationSession app = resp.getApplicationSession();
-        SipSession upstreamSession = helper.getLinkedSession(resp.getSession());
+        SipSession upstreamSession = upstreamOf(helper, resp);
         boolean success = resp.getStatus() >= 200 && resp.getStatus() < 300;
         if (resp.getStatus() >= 200) {
             InvitationTimer.cancel(app);
@@ -312,6 +314,9 @@ public class FileTransferServlet extends SipServlet {
         copyHeaders(resp, out);
         if (success) {
             app.setAttribute(ANSWERED, Boolean.TRUE);
+            if (initial) {
+                linkWinningFork(helper, upstreamSession, resp.getSession());
+            }
             try {
                 ContactFeatureTags.copy(resp, out);
             } catch (ServletParseException | IllegalStateException e) {
@@ -359,6 +364,36 @@ public class FileTransferServlet extends SipServlet {
         }
         SipServletRequest upstream = resp.getRequest().getB2buaHelper().getLinkedSipServletRequest(resp.getRequest());
         return upstream != null && LocalAcceptance.accept(services, upstream, cause.get());
+    }
+
+    /**
+     * The sender's session for a response from any fork. The container would open one upstream
+     * early dialog per downstream fork, but the SIP stack sends a 2xx only with the To tag of the
+     * first early dialog of a server transaction ("Tag mismatch"), so a 2xx from any other fork
+     * could never be relayed. Every fork is therefore relayed on the original upstream dialog:
+     * the sender sees each provisional and one dialog, the forking stays behind the B2BUA.
+     */
+    private static SipSession upstreamOf(B2buaHelper helper, SipServletResponse resp) {
+        SipApplicationSession app = resp.getApplicationSession();
+        Object id = app.getAttribute(UPSTREAM_SESSION);
+        SipSession original = id == null ? null : app.getSipSession((String) id);
+        if (original != null && original.isValid() && resp.getRequest().getAttribute(REINVITE) == null) {
+            return original;
+        }
+        return helper.getLinkedSession(resp.getSession());
+    }
+
+    /** In-dialog requests (ACK, BYE) of the sender go to the fork that answered. */
+    private static void linkWinningFork(B2buaHelper helper, SipSession upstream, SipSession winner) {
+        if (winner.equals(helper.getLinkedSession(upstream))) {
+            return;
+        }
+        try {
+            helper.unlinkSipSessions(upstream);
+        } catch (IllegalArgumentException notLinked) {
+            // nothing to undo
+        }
+        helper.linkSipSessions(upstream, winner);
     }
 
     /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */

@@ -138,10 +138,11 @@ class ConformanceIT {
                 uac.key(c.keys().get(i), c.keys().get(i + 1));
             }
             uac.start();
-            assertThat(uac.awaitExit()).as("UAC %s\n%s", c.uac(), uac.report()).isZero();
-            if (uas != null) {
-                assertThat(uas.awaitExit()).as("far end %s\n%s", c.uas(), uas.report()).isZero();
-            }
+            int uacExit = uac.awaitExit();
+            int uasExit = uas == null ? 0 : uas.awaitExit();
+            String farEnd = uas == null ? "" : uas.report();
+            assertThat(uacExit).as("UAC %s\n%s\n%s", c.uac(), uac.report(), farEnd).isZero();
+            assertThat(uasExit).as("far end %s\n%s", c.uas(), farEnd).isZero();
         } finally {
             if (uas != null) {
                 uas.kill();

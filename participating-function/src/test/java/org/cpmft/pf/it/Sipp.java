@@ -1,11 +1,6 @@
 package org.cpmft.pf.it;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +28,7 @@ final class Sipp {
     private String remote;
     private boolean tcp;
     private int pauseMillis = -1;
+    private String service;
     private ProcessUnderTest process;
 
     private Sipp(Path scenarioFile, String name, Path dir) {
@@ -62,6 +58,18 @@ final class Sipp {
 
     Sipp tcp(boolean on) {
         this.tcp = on;
+        return this;
+    }
+
+    /** Listen and send on this port (e.g. the one a device registered from). */
+    Sipp atPort(int port) {
+        this.localPort = port;
+        return this;
+    }
+
+    /** The user part of the Request-URI of UAC scenarios that use [service] (SIPp -s). */
+    Sipp service(String user) {
+        this.service = user;
         return this;
     }
 
@@ -96,6 +104,9 @@ final class Sipp {
         if (tcp) {
             cmd.addAll(List.of("-t", "t1"));
         }
+        if (service != null) {
+            cmd.addAll(List.of("-s", service));
+        }
         if (pauseMillis >= 0) {
             cmd.addAll(List.of("-d", Integer.toString(pauseMillis)));
         }
@@ -107,34 +118,16 @@ final class Sipp {
         return this;
     }
 
-    /** A UAS is ready once its port is taken; bounded wait. */
+    /** A UAS is ready once its port is bound; bounded wait. */
     private void awaitListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress at = new InetSocketAddress(localIp, localPort);
         while (System.nanoTime() < deadline && process.isAlive()) {
-            if (tcp ? !tcpFree(at) : !udpFree(at)) {
+            if (LocalPorts.isBound(localPort, tcp)) {
                 return;
             }
             Thread.sleep(20);
         }
-        throw new AssertionError(name + ": SIPp did not start listening on " + at + "\n" + report());
-    }
-
-    private static boolean udpFree(InetSocketAddress at) {
-        try (DatagramSocket s = new DatagramSocket(at)) {
-            return true;
-        } catch (SocketException taken) {
-            return false;
-        }
-    }
-
-    private static boolean tcpFree(InetSocketAddress at) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(at);
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
+        throw new AssertionError(name + ": SIPp did not start listening on " + localIp + ":" + localPort + "\n" + report());
     }
 
     int awaitExit() throws InterruptedException {
