@@ -32,7 +32,17 @@ final class DeferralNodes {
         env.put("PF_STORE_PASSWORD", pg.password());
         env.put("PF_SIP_OUTBOUND_PROXY", "sip:127.0.0.1:" + recipientSipPort + ";lr");
         env.put("PF_RETRY_FIRST_DELAY", firstDelay.toSeconds() + "s");
-        return new PfUnderTest(work, env);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new PfUnderTest(work, env);
+            } catch (AssertionError e) {
+                // A port FreePorts found free was taken (an ephemeral port of some other connection on the
+                // machine) before the PF bound it: start again on other ports.
+                if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The recipient's SIP side: answers every re-offer with its own MSRP session on the recipient's listener. */
