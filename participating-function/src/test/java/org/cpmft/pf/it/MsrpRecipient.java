@@ -43,14 +43,19 @@ import org.cpmft.msrp.message.TransactionIds;
 /**
  * The MSRP side of a recipient with many devices' worth of sessions: one TCP listener on
  * 127.0.0.1 that takes every session id a SIPp UAS advertised in its answer (RFC 4975 section 6:
- * the session id is the last part of the URI; several sessions may share a connection, section
- * 8.1), one file per session. Each SEND chunk is kept at its Byte-Range position and answered 200
- * after it is fully read (section 7.1), so what the PF counts as delivered is what arrived here.
- * Optionally paced, to keep a delivery in progress long enough to crash the PF under it.
+ * the session id is the last part of the URI; the PF's relay reuses one connection for several
+ * sessions to the same host and port, section 5.4 and RFC 6135), one file per session. Each SEND
+ * chunk is kept at its Byte-Range position and answered 200 once fully read (section 7.1), so
+ * what the PF counts as delivered is what arrived here. Optionally paced, to keep a delivery in
+ * progress long enough to crash the PF under it.
  */
 final class MsrpRecipient implements AutoCloseable {
 
-    /** What one session brought. Octets are counted from {@link #firstOffset()} (a resumed file starts later). */
+    /**
+     * What one session brought: {@code octets} of body in all, whole chunks covering
+     * [{@code firstOffset}, {@code contiguousEnd}) (a resumed file starts after 0), complete when
+     * they reach the Byte-Range total; {@code sha256} of the file when it came whole from octet 0.
+     */
     record Session(String sessionId, String messageId, long octets, long firstOffset, long contiguousEnd, long total,
                    boolean complete, String sha256) {
     }

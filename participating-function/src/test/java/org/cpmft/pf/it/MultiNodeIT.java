@@ -123,7 +123,8 @@ class MultiNodeIT {
                 ownerA = claimed.get(0).leaseOwner();
                 assertThat(ownerA).endsWith(DeferralNodes.nodeIdSuffix(a));
                 // Both sessions share the relay's one connection to the recipient (RFC 4975 section
-                // 8.1): the relay streams one file after the other, so at most one is under way.
+                // 5.4, RFC 6135): the second file's chunks queue behind the first's, so only one
+                // may have reached the recipient when A dies.
                 recipient.await(s -> !s.isEmpty(), STEP, "a delivery under way");
             } finally {
                 Signals.resume(b.process());
