@@ -56,8 +56,13 @@ public final class StoreThroughputBenchmark {
         new SplittableRandom(4975).nextBytes(pattern);
     }
 
+    /**
+     * @param flushEvery 0: commits only when a chunk fills (the best case); else {@link ContentWriter#flush()}
+     *                   after every that many octets, as the relay does before answering each SEND chunk
+     *                   of the sender (RFC 4975 section 7.3: a 200 only for durable octets)
+     */
     record Options(long size, int rounds, int writeSize, List<Integer> chunkSizes, boolean h2, boolean external,
-                   Path dir) {
+                   Path dir, int flushEvery) {
         static Options parse(String[] args) {
             long size = 1024L * MIB;
             int rounds = 3;
@@ -66,6 +71,7 @@ public final class StoreThroughputBenchmark {
             boolean h2 = false;
             boolean external = true;
             Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+            int flushEvery = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--size" -> size = parseSize(args[++i]);
@@ -75,15 +81,19 @@ public final class StoreThroughputBenchmark {
                     case "--h2" -> h2 = true;
                     case "--no-external" -> external = false;
                     case "--dir" -> dir = Path.of(args[++i]);
+                    case "--flush-every" -> flushEvery = (int) parseSize(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (--size 1GiB --rounds 3 --write-size 64KiB --chunks 256KiB,1MiB --h2 --no-external"
-                            + " --dir /tmp)");
+                            + " --dir /tmp --flush-every 64KiB)");
                 }
             }
             if (rounds < 1 || rounds > 20 || size < MIB || size > 16L * 1024 * MIB) {
                 throw new IllegalArgumentException("rounds 1..20, size 1 MiB..16 GiB");
             }
-            return new Options(size, rounds, writeSize, chunks, h2, external, dir);
+            if (flushEvery < 0 || (flushEvery > 0 && flushEvery % writeSize != 0)) {
+                throw new IllegalArgumentException("--flush-every must be a multiple of --write-size");
+            }
+            return new Options(size, rounds, writeSize, chunks, h2, external, dir, flushEvery);
         }
 
         static long parseSize(String s) {
@@ -161,8 +171,10 @@ public final class StoreThroughputBenchmark {
                             StoreConfig.embedded(h2Dir.resolve(kib(chunk).replace(" ", ""))).withChunkSize(chunk), null));
                 }
             }
-            System.out.printf(Locale.ROOT, "store throughput: file %d MiB, writes of %d KiB, %d rounds, %d cores, "
-                            + "java %s, dir %s%n", options.size / MIB, options.writeSize / 1024, options.rounds,
+            System.out.printf(Locale.ROOT, "store throughput: file %d MiB, writes of %d KiB, %s, %d rounds, %d cores, "
+                            + "java %s, dir %s%n", options.size / MIB, options.writeSize / 1024,
+                    options.flushEvery == 0 ? "commit per full chunk" : "flush every " + kib(options.flushEvery),
+                    options.rounds,
                     Runtime.getRuntime().availableProcessors(), Runtime.version(), options.dir);
             System.out.println("PostgreSQL: " + describePg(url));
             measure(variants);
@@ -364,6 +376,9 @@ public final class StoreThroughputBenchmark {
                     fill(piece, off, n);
                     w.write(piece, 0, n);
                     off += n;
+                    if (options.flushEvery > 0 && off % options.flushEvery == 0) {
+                        w.flush();
+                    }
                 }
                 w.finish();
             }
