@@ -35,8 +35,8 @@ import org.cpmft.store.transfer.FileDescription;
  *
  * <p>Variants: PostgreSQL with chunk sizes and column storage modes (default EXTENDED, which tries
  * pglz compression on every chunk, and EXTERNAL, which does not); H2 for information with
- * {@code --h2}, at a smaller {@code --size}: its reader finds each chunk with a query H2 answers by
- * walking every earlier row, so reading grows with the square of the file size. Each round
+ * {@code --h2}, at a smaller {@code --size}: H2 answers the reader's per-chunk query by walking the
+ * earlier rows of the file, so its reads slow down as the file grows (1 GiB did not finish). Each round
  * writes then reads the file once per variant; the order of variants rotates every round. Printed:
  * MiB/s per round, medians, and the median of the per-round ratios store / plain file.
  *
