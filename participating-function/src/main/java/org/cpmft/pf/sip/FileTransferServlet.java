@@ -298,7 +298,12 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         boolean initial = resp.getRequest().getAttribute(REINVITE) == null;
-        if (success && initial && (upstreamSession == null || app.getAttribute(ANSWERED) != null)) {
+        Object answeredBy = app.getAttribute(ANSWERED);
+        if (success && initial && resp.getSession().getId().equals(answeredBy)) {
+            // The answering fork repeats its 2xx until the sender's ACK is relayed: nothing to do.
+            return;
+        }
+        if (success && initial && (upstreamSession == null || answeredBy != null)) {
             // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
             LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
             resp.createAck().send();
@@ -313,7 +318,7 @@ public class FileTransferServlet extends SipServlet {
                 resp.getStatus(), resp.getReasonPhrase());
         copyHeaders(resp, out);
         if (success) {
-            app.setAttribute(ANSWERED, Boolean.TRUE);
+            app.setAttribute(ANSWERED, resp.getSession().getId());
             if (initial) {
                 linkWinningFork(helper, upstreamSession, resp.getSession());
             }
@@ -429,6 +434,16 @@ public class FileTransferServlet extends SipServlet {
         if (linked == null || !linked.isValid()) {
             sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
             return;
+        }
+        if ("BYE".equals(req.getMethod())) {
+            // The sender's BYE can overtake its ACK (UDP, one thread each): acknowledge the 2xx
+            // first, or the stack refuses to build a BYE in a dialog whose 2xx is unacknowledged.
+            for (SipServletMessage m : helper.getPendingMessages(linked, UAMode.UAC)) {
+                if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
+                        && r.getStatus() >= 200 && r.getStatus() < 300) {
+                    r.createAck().send();
+                }
+            }
         }
         SipServletRequest out = helper.createRequest(linked, req, null);
         if ("INVITE".equals(req.getMethod())) {
