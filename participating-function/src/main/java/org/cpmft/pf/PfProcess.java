@@ -138,10 +138,12 @@ public final class PfProcess implements AutoCloseable {
         ExecutorService storeWorker = Executors.newFixedThreadPool(Math.max(2, config.store().poolSize() / 2),
                 daemon("pf-store-writer"));
         started.push(storeWorker::shutdown);
+        ExecutorService sipSender = Executors.newFixedThreadPool(4, daemon("pf-sip-out"));
+        started.push(sipSender::shutdown);
         RegistrationRegistry registrations = new RegistrationRegistry(Clock.systemUTC());
         String userAgent = config.sip().serverHeader();
         DeferredDelivery delivery = new DeferredDelivery(store, registrations,
-                new SipDeliveryAttempt(relay, userAgent, config.sip().inviteTimeout(), 64 * 1024, timer),
+                new SipDeliveryAttempt(relay, userAgent, config.sip().inviteTimeout(), 64 * 1024, timer, sipSender),
                 new SipNotificationSender(userAgent, timer),
                 () -> RetryPolicies.from(inForce.get().retry()),
                 deferralSettings(config), registry, Clock.systemUTC());

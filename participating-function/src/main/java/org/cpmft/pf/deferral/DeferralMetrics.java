@@ -48,8 +48,9 @@ public final class DeferralMetrics {
                 .register(registry);
     }
 
-    void inFlightGauge(java.util.function.IntSupplier inFlight) {
-        Gauge.builder("pf.deferred.inflight", inFlight, s -> s.getAsInt())
+    void inFlightGauge(Map<?, ?> inFlight) {
+        // The gauge holds only a weak reference to its object: the map itself, which the engine keeps.
+        Gauge.builder("pf.deferred.inflight", inFlight, Map::size)
                 .description("Deferred deliveries running on this node")
                 .register(registry);
     }

@@ -117,11 +117,11 @@ public final class DeferredDelivery implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = new DeferralMetrics(meters);
-        this.metrics.inFlightGauge(inFlight::size);
+        this.metrics.inFlightGauge(inFlight);
         this.notices = ImdnNotices.withRandomIds(clock, policy);
         this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored);
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ScheduledThreadPoolExecutor(2, r -> {
+        this.executor = new ScheduledThreadPoolExecutor(4, r -> {
             Thread t = new Thread(r, "pf-deferral-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -2,6 +2,7 @@ package org.cpmft.pf.delivery;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.cpmft.msrp.relay.MsrpRelay;
@@ -17,12 +18,13 @@ import org.cpmft.pf.deferral.DeliveryRequest;
  * @param chunkSize         MSRP SEND chunk size when playing the stored file
  */
 public record SipDeliveryAttempt(MsrpRelay relay, String userAgent, Duration invitationTimeout, int chunkSize,
-                                 ScheduledExecutorService timer) implements DeliveryAttempt {
+                                 ScheduledExecutorService timer, Executor sipSender) implements DeliveryAttempt {
 
+    /** Returns at once: building and sending the INVITE (which may resolve names) runs on {@code sipSender}. */
     @Override
     public CompletionStage<DeliveryOutcome> deliver(DeliveryRequest request) {
         OutboundDelivery delivery = new OutboundDelivery(this, request);
-        delivery.start();
+        sipSender.execute(delivery::start);
         return delivery.outcome();
     }
 }

@@ -99,7 +99,8 @@ final class CpmFileSenders {
      * each chunk waits for the PF's durable write (about 10 ms per 64 KiB on a slow disk, more under load).
      */
     private static long holdMillis(int fileSize) {
-        return 1000 + fileSize / 1024 * 8L;
+        // Generous: under a loaded CI machine a short hold ended calls before their media (481).
+        return 5000 + fileSize / 1024 * 20L;
     }
 
     /** The S-CSCF tells the PF that the user has no binding any more (third-party REGISTER, Expires 0). */
