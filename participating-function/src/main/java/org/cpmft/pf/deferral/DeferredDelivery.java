@@ -272,7 +272,8 @@ public final class DeferredDelivery implements AutoCloseable {
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 int want = Math.min(settings.batchSize(), free());
                 if (want <= 0) {
-                    return; // the timer takes the rest when they are due
+                    makeDueFor(user);
+                    return;
                 }
                 List<DeferredTransfer> got = store.transfers().claimForRecipient(user, settings.nodeId(), want,
                         settings.lease());
@@ -283,6 +284,18 @@ public final class DeferredDelivery implements AutoCloseable {
             }
         } catch (StoreException e) {
             LOG.warn("delivery to {} not started: {}", user, e.getMessage());
+        }
+    }
+
+    /**
+     * No delivery slot free now: the REGISTER must not be forgotten until the next timed retry
+     * (which may be an hour away), so the user's stored files become due for the next tick.
+     */
+    private void makeDueFor(String user) {
+        for (DeferredTransfer t : store.transfers().findByRecipient(user)) {
+            if (t.state() == TransferState.STORED) {
+                store.transfers().makeDue(t.id());
+            }
         }
     }
 

@@ -241,6 +241,34 @@ abstract class DeferredDeliveryContract {
     }
 
     @Test
+    void aRegisterArrivingWhenNoDeliverySlotIsFreeMakesTheRecipientsFilesDueInsteadOfForgettingThem() {
+        delivery.stop(Duration.ofMillis(200));
+        DeferralSettings d = settings("n1");
+        RegistrationRegistry oneSlotRegistry = new RegistrationRegistry(clock);
+        FakeSipSide oneSlotSip = new FakeSipSide();
+        DeferredDelivery oneSlot = new DeferredDelivery(store, oneSlotRegistry, oneSlotSip, oneSlotSip, () -> POLICY,
+                new DeferralSettings(d.nodeId(), d.lease(), d.tickPeriod(), d.batchSize(), 1, d.postponeDelay(),
+                        d.attemptTimeout(), d.metricsRefresh()), meters, clock);
+        delivery = oneSlot;
+        oneSlot.start();
+        byte[] first = content(1000, 7);
+        byte[] second = content(2000, 8);
+        UUID firstId = deferStored(request(first).build(), first);
+        UUID secondId = deferStored(request(second).build(), second);
+
+        oneSlotRegistry.apply(ThirdPartyRegister.parse("sip:bob@ims.example.com", 600, null, null));
+        FakeSipSide.Offer busy = oneSlotSip.nextOffer();
+        UUID waiting = busy.request().transferId().equals(firstId) ? secondId : firstId;
+        // The only slot is taken; the other file is not due for 30 s by the timer, yet the REGISTER made it due.
+        await(waiting, t -> !t.nextAttemptAt().isAfter(clock.instant()), "due now");
+        busy.result().complete(new DeliveryOutcome.Delivered(busy.request().fileSize(), BOB_PHONE));
+        FakeSipSide.Offer next = oneSlotSip.nextOffer();
+        next.result().complete(new DeliveryOutcome.Delivered(next.request().fileSize(), BOB_PHONE));
+        assertThat(java.util.Set.of(busy.request().fileSize(), next.request().fileSize()))
+                .containsExactlyInAnyOrder((long) first.length, (long) second.length);
+    }
+
+    @Test
     void theTimerRetriesWithBackoffAndGivesUpAfterTheLastAttempt() {
         registerDevice(ALICE, ALICE_PHONE);
         byte[] file = content(5_000, 2);
