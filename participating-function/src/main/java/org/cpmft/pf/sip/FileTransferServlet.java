@@ -188,7 +188,7 @@ public class FileTransferServlet extends SipServlet {
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
         SipApplicationSession app = req.getApplicationSession();
         if (!isUpstream(req) && app.getAttribute(LocalAcceptance.DEFERRED) == null && recipientLeftEarly(app)) {
-            // The recipient went before the whole file arrived: the PF keeps receiving it for later delivery.
+            // The recipient's MSRP leg had dropped and the relay took over: the PF keeps the file coming.
             app.setAttribute(LocalAcceptance.DEFERRED, "MEDIA_INTERRUPTED");
             sendWithServer(req.createResponse(200));
             return;
