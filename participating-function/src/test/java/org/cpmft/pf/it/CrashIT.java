@@ -103,13 +103,14 @@ class CrashIT {
         String sha256 = MsrpRecipient.sha256(file, file.length);
         int uasPort = FreePorts.next();
         Duration firstDelay = Duration.ofSeconds(2);
-        try (MsrpRecipient recipient = MsrpRecipient.paced(32 * 1024);
+        // Slow enough that the delivery is surely under way when the PF is killed, even on a loaded machine.
+        try (MsrpRecipient recipient = MsrpRecipient.paced(8 * 1024);
              ProcessUnderTest uas = recipientUas(uasPort, recipient, dir, Duration.ofSeconds(90))) {
             String crashed;
             try (PfUnderTest first = node(dir, "first", pg, uasPort, firstDelay)) {
                 CpmFileSenders.deregister(first.sipPort, RECIPIENT, dir);
                 CpmFileSenders.push(first, List.of(file), dir, "cut", STEP);
-                recipient.await(s -> s.size() == 1 && s.get(0).octets() >= 64 * 1024, STEP, "the delivery under way");
+                recipient.await(s -> s.size() == 1 && s.get(0).octets() >= 32 * 1024, STEP, "the delivery under way");
                 List<StoredTransfers.Row> rows = store.rows();
                 assertThat(rows).singleElement().satisfies(r -> assertThat(r.state()).isEqualTo("DELIVERING"));
                 crashed = rows.get(0).leaseOwner();
