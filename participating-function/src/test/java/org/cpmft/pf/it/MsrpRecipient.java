@@ -234,6 +234,7 @@ final class MsrpRecipient implements AutoCloseable {
         private String sessionId;
         private long chunkStart;
         private long position;
+        private long pacedUntil = System.nanoTime();
 
         Handler() {
             super(false);
@@ -293,9 +294,16 @@ final class MsrpRecipient implements AutoCloseable {
             }
             long pace = bytesPerSecond;
             if (pace > 0 && n > 0) {
+                // One read can bring many pieces: the pauses add up, so the pace holds however the
+                // sender batches its writes.
+                long now = System.nanoTime();
+                pacedUntil = Math.max(pacedUntil, now) + n * 1_000_000_000L / pace;
                 ctx.channel().config().setAutoRead(false);
-                ctx.executor().schedule(() -> ctx.channel().config().setAutoRead(true),
-                        n * 1_000_000_000L / pace, TimeUnit.NANOSECONDS);
+                ctx.executor().schedule(() -> {
+                    if (System.nanoTime() - pacedUntil >= 0) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }, pacedUntil - now, TimeUnit.NANOSECONDS);
             }
         }
 
