@@ -8,6 +8,8 @@ import org.cpmft.store.content.ContentStore;
 import org.cpmft.store.db.Transactions;
 import org.cpmft.store.notification.DeferredNotification;
 import org.cpmft.store.notification.NotificationRepository;
+import org.cpmft.store.registration.RegistrationBinding;
+import org.cpmft.store.registration.RegistrationRepository;
 import org.cpmft.store.transfer.DeferredTransfer;
 import org.cpmft.store.transfer.TransferRepository;
 import org.flywaydb.core.Flyway;
@@ -42,6 +44,7 @@ public final class DeferredStore implements AutoCloseable {
     private final TransferRepository transfers;
     private final ContentStore content;
     private final NotificationRepository notifications;
+    private final RegistrationRepository registrations;
 
     private DeferredStore(StoreConfig config, HikariDataSource dataSource, SessionFactory sessionFactory, Clock clock) {
         this.config = config;
@@ -51,6 +54,7 @@ public final class DeferredStore implements AutoCloseable {
         this.transfers = new TransferRepository(tx);
         this.content = new ContentStore(tx, config.chunkSize());
         this.notifications = new NotificationRepository(tx);
+        this.registrations = new RegistrationRepository(tx);
     }
 
     public static DeferredStore open(StoreConfig config) {
@@ -107,7 +111,8 @@ public final class DeferredStore implements AutoCloseable {
         Configuration cfg = new Configuration()
                 .addAnnotatedClass(DeferredTransfer.class)
                 .addAnnotatedClass(ContentChunk.class)
-                .addAnnotatedClass(DeferredNotification.class);
+                .addAnnotatedClass(DeferredNotification.class)
+                .addAnnotatedClass(RegistrationBinding.class);
         cfg.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
         // Flyway owns the schema; Hibernate only checks that the entities match it.
         cfg.setProperty(AvailableSettings.HBM2DDL_AUTO, "validate");
@@ -136,6 +141,11 @@ public final class DeferredStore implements AutoCloseable {
 
     public NotificationRepository notifications() {
         return notifications;
+    }
+
+    /** Registration state of users from third-party REGISTERs, shared by the nodes. */
+    public RegistrationRepository registrations() {
+        return registrations;
     }
 
     public StoreConfig config() {

@@ -49,7 +49,7 @@ public abstract class MigrationContract {
                     applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
                 }
             }
-            assertThat(applied).containsExactly("1:true");
+            assertThat(applied).contains("1:true", "3:true").allMatch(v -> v.endsWith(":true"));
         }
     }
 }

@@ -25,7 +25,7 @@ public final class TestDatabases {
         /** Empties every store table (fast reset between tests). */
         public void clear() {
             execute(config, "DELETE FROM transfer_content_chunk", "DELETE FROM deferred_notification",
-                    "DELETE FROM deferred_transfer");
+                    "DELETE FROM deferred_transfer", "DELETE FROM registration_binding");
         }
 
         @Override
