@@ -1,7 +1,10 @@
 package org.cpmft.msrp.relay;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
@@ -17,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.cpmft.msrp.message.ContinuationFlag;
 import org.cpmft.msrp.message.LastMsrpContent;
 import org.cpmft.msrp.message.MsrpHead;
@@ -40,6 +44,13 @@ import org.cpmft.msrp.message.MsrpStatus;
  */
 final class RelayConnection implements FrameSource {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayConnection.class);
+    /**
+     * Whether an accepted connection moves to the event loop of its session's other connection before it
+     * carries its first frame (see {@link #moveTo}); {@code -Dorg.cpmft.msrp.relay.loopAffinity=false} turns
+     * it off.
+     */
+    static final boolean LOOP_AFFINITY = Boolean.parseBoolean(
+            System.getProperty("org.cpmft.msrp.relay.loopAffinity", "true"));
     private final Channel channel;
     private final boolean outbound;
     private final String poolKey;
@@ -50,6 +61,8 @@ final class RelayConnection implements FrameSource {
     final Object waitingForWire = new Object();
     final Object waitingForWritability = new Object();
     final Object waitingForPeerConnect = new Object();
+    final Object waitingForMove = new Object();
+    private boolean moveTried;
     private final Set<Object> pauseReasons = new HashSet<>();
 
     private Object owner;
@@ -140,6 +153,72 @@ final class RelayConnection implements FrameSource {
 
     boolean reusable() {
         return !retiring && channel.isActive();
+    }
+
+    /**
+     * Whether this connection should move to {@code loop} (the event loop of the connection its first session
+     * is relayed to): only an accepted, plain-TCP connection that no session uses yet, once. Then the two
+     * connections of a pair share one I/O thread, and relayed frames and their responses are written without
+     * a hand-off between threads. Called on this connection's loop.
+     */
+    boolean shouldMoveTo(EventLoop loop) {
+        return LOOP_AFFINITY && !outbound && !moveTried && boundLegs.isEmpty() && !closed
+                && channel.eventLoop() != loop && loop.getClass() == channel.eventLoop().getClass()
+                && channel.pipeline().get("tls") == null && inbox.isEmpty() && !flushScheduled
+                && pending.isEmpty() && owner == null && waiting.isEmpty();
+    }
+
+    /**
+     * Moves this channel to {@code loop}: reading is paused, the channel is deregistered from its loop once the
+     * current read and the tasks queued behind it are done, and registered with {@code loop}; {@code then} runs
+     * on {@code loop} with true (or with false where the move failed and the channel was closed). Nothing else
+     * may refer to this connection yet ({@link #shouldMoveTo}), so no task of another thread can reach the old
+     * loop meanwhile. The idle timer is made again on the new loop.
+     */
+    void moveTo(EventLoop loop, Consumer<Boolean> then) {
+        moveTried = true;
+        pause(waitingForMove);
+        EventLoop old = channel.eventLoop();
+        // Two hops: a read-ready task the transport may queue at the end of this read runs before the deregistration.
+        old.execute(() -> old.execute(() -> {
+            if (!channel.isOpen()) {
+                then.accept(false);
+                return;
+            }
+            ChannelPipeline p = channel.pipeline();
+            boolean idle = p.get("idle") != null;
+            if (idle) {
+                p.remove("idle"); // cancels its timers on the old loop
+            }
+            channel.deregister().addListener(d -> {
+                if (!d.isSuccess()) {
+                    LOG.debug("{}: deregistration failed, staying", this, d.cause());
+                    addIdleHandler(idle);
+                    resume(waitingForMove);
+                    then.accept(true);
+                    return;
+                }
+                loop.register(channel).addListener(r -> {
+                    if (!r.isSuccess()) {
+                        LOG.debug("{}: registration with another loop failed", this, r.cause());
+                        channel.close();
+                        then.accept(false);
+                        return;
+                    }
+                    relay.metrics().connectionMoved();
+                    addIdleHandler(idle);
+                    then.accept(true);
+                    resume(waitingForMove);
+                });
+            });
+        }));
+    }
+
+    private void addIdleHandler(boolean idle) {
+        long millis = relay.config().idleTimeout().toMillis();
+        if (idle && millis > 0 && channel.isOpen()) {
+            channel.pipeline().addBefore("decoder", "idle", new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS));
+        }
     }
 
     /** Queues {@code msg} from {@code source} for this connection's wire; takes ownership of {@code msg}. Any thread. */

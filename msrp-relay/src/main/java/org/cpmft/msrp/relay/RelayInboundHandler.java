@@ -94,6 +94,9 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RelayConnection bound = leg.connection();
+        if (bound != connection && (bound == null || !bound.isOpen()) && moveNextToPeer(request, leg)) {
+            return;
+        }
         if (bound != connection && !((bound == null || !bound.isOpen())
                 && leg.acceptsInboundFrom(request.fromPath()) && leg.bind(connection))) {
             // RFC 4975 section 5.4: traffic for a session is only accepted on the connection bound to it.
@@ -260,6 +263,29 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * Event-loop affinity: before an accepted connection binds its first session, it moves to the I/O thread of
+     * the session's other connection, holding what it decoded meanwhile; the request is dispatched again there.
+     */
+    private boolean moveNextToPeer(MsrpRequestHead request, RelayLeg leg) {
+        RelayConnection peerConnection = leg.peer().connection();
+        if (peerConnection == null || !peerConnection.isOpen() || !leg.acceptsInboundFrom(request.fromPath())
+                || !connection.shouldMoveTo(peerConnection.channel().eventLoop())) {
+            return false;
+        }
+        parked = new ArrayDeque<>();
+        parked.add(request);
+        connection.moveTo(peerConnection.channel().eventLoop(), moved -> {
+            if (moved) {
+                unpark();
+            } else if (parked != null) {
+                parked.forEach(ReferenceCountUtil::release);
+                parked = null;
+            }
+        });
+        return true;
     }
 
     private void park(MsrpRequestHead request, CompletableFuture<Void> connecting) {

@@ -107,6 +107,11 @@ final class RelayMetrics {
         untagged("msrp.relay.pending.throttles").increment();
     }
 
+    /** An accepted connection moved to the I/O thread of its session's other connection. */
+    void connectionMoved() {
+        untagged("msrp.relay.connections.moved").increment();
+    }
+
     /** The relay started standing in for a recipient (deferral). */
     void standIn(StandInStart.Cause cause) {
         registry.counter("msrp.relay.standins", "cause", cause.name().toLowerCase(Locale.ROOT)).increment();

@@ -72,6 +72,12 @@ final class RelayProcessHandle implements AutoCloseable {
      */
     static RelayProcessHandle start(String maxHeap, int ioThreads, List<String> jvmOptions)
             throws IOException, TimeoutException {
+        return start(maxHeap, ioThreads, jvmOptions, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #start(String, int, List)} with another class path (e.g. the relay's classes of an older build). */
+    static RelayProcessHandle start(String maxHeap, int ioThreads, List<String> jvmOptions, String classPath)
+            throws IOException, TimeoutException {
         List<String> cmd = new ArrayList<>();
         // e.g. "strace -f -c -o /tmp/relay.strace" to count the relay's system calls
         String prefix = System.getProperty("bench.relayCommandPrefix", "").trim();
@@ -83,7 +89,7 @@ final class RelayProcessHandle implements AutoCloseable {
         cmd.add("-Xms" + maxHeap);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(RelayProcess.class.getName());
         cmd.add(Integer.toString(ioThreads));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -93,6 +99,30 @@ final class RelayProcessHandle implements AutoCloseable {
             p.destroyForcibly();
             throw e;
         }
+    }
+
+    /**
+     * This JVM's class path with the module's main classes ({@code .../classes} next to {@code .../test-classes})
+     * replaced by {@code relayClasses}, so that the benchmark's own classes run against another relay build.
+     */
+    static String classPathWithRelayClasses(String relayClasses) {
+        String sep = java.io.File.pathSeparator;
+        List<String> out = new ArrayList<>();
+        boolean replaced = false;
+        for (String e : System.getProperty("java.class.path").split(java.util.regex.Pattern.quote(sep))) {
+            Path p = Path.of(e);
+            if (!replaced && p.getFileName() != null && p.getFileName().toString().equals("classes")
+                    && p.resolveSibling("test-classes").toFile().isDirectory()) {
+                out.add(relayClasses);
+                replaced = true;
+            } else {
+                out.add(e);
+            }
+        }
+        if (!replaced) {
+            throw new IllegalStateException("no .../classes entry next to .../test-classes on the class path");
+        }
+        return String.join(sep, out);
     }
 
     long pid() {

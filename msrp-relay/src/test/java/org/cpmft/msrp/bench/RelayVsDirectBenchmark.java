@@ -18,10 +18,12 @@ import org.cpmft.msrp.message.MsrpUri;
  * medians. Not a test: run it with deploy/bench/msrp-relay-vs-direct.sh.
  *
  * <p>Options: {@code --chunks 1k,10k,64k,1m --sessions 1,10,100,1000 --rounds 3 --bytes 64m
- * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0 --proxy true --warm-up 1}.
+ * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0 --proxy true --warm-up 1
+ * --baseline-classes DIR}.
  */
 public final class RelayVsDirectBenchmark {
-    private enum Mode { RELAY, DIRECT, PROXY }
+    /** BASELINE: the same relay process on the main classes of another build ({@code --baseline-classes}). */
+    private enum Mode { RELAY, DIRECT, PROXY, BASELINE }
 
     private record Run(Mode mode, SendRun send, long plannedChunks, long sinkChunks, long relayCpu, long selfCpu,
                        RelayProcessHandle.Metrics relayDelta) {
@@ -35,6 +37,8 @@ public final class RelayVsDirectBenchmark {
     }
 
     private final RelayProcessHandle relay;
+    /** Relay JVM on the baseline build's classes, or null. */
+    private RelayProcessHandle baseline;
     private final BenchSink sink;
     private final BenchSender sender;
     private final long windowBytes;
@@ -65,6 +69,9 @@ public final class RelayVsDirectBenchmark {
         // Warm-up passes before measuring: on a loaded 2-core machine one pass leaves the relay JVM's C2
         // compiler running during the first cells, and its CPU time is counted as relay CPU.
         int warmUps = Integer.parseInt(Figures.arg(args, "warm-up", "1"));
+        // Main classes of another build (e.g. a copy of msrp-relay/target/classes before a change): its relay runs
+        // as mode BASELINE, interleaved with the others, for before/after figures from one run.
+        String baselineClasses = Figures.arg(args, "baseline-classes", "");
         List<String> relayOpts = jvmOptions(System.getProperty("bench.relayJvmOpts", ""));
         int maxSessions = Arrays.stream(sessionCounts).max().orElse(1);
 
@@ -74,10 +81,16 @@ public final class RelayVsDirectBenchmark {
         EventLoopGroup senderLoop = new NioEventLoopGroup(1);
         EventLoopGroup sinkLoop = new NioEventLoopGroup(1);
         try (RelayProcessHandle relay = RelayProcessHandle.start(relayHeap, ioThreads, relayOpts);
+             RelayProcessHandle baseline = baselineClasses.isEmpty() ? null : RelayProcessHandle.start(relayHeap,
+                     ioThreads, relayOpts, RelayProcessHandle.classPathWithRelayClasses(baselineClasses));
              BenchSink sink = new BenchSink(sinkLoop, maxSessions, false)) {
             System.out.printf("# relay pid %d port %d, sink on %d ports%n", relay.pid(), relay.port(), sink.portCount());
             RelayVsDirectBenchmark bench = new RelayVsDirectBenchmark(relay, sink,
                     new BenchSender(senderLoop, new PayloadPattern(42)), windowBytes, withProxy);
+            bench.baseline = baseline;
+            if (baseline != null) {
+                System.out.printf("# baseline relay pid %d on %s%n", baseline.pid(), baselineClasses);
+            }
             if (withProxy) {
                 bench.proxyPort = relay.startProxy(sink.uri(0, "x").port());
             }
@@ -99,6 +112,14 @@ public final class RelayVsDirectBenchmark {
                     + " | MB/s TCP proxy | TCP proxy CPU us/chunk | lost |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             table.forEach(System.out::println);
+            if (baseline != null) {
+                System.out.println();
+                System.out.println("| chunk | sessions | MB/s relay | MB/s baseline | relay/direct | baseline/direct"
+                        + " | relay/baseline | relay CPU us/chunk | baseline CPU us/chunk | p50 us relay | p50 us baseline"
+                        + " | lost |");
+                System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                bench.baselineTable.forEach(System.out::println);
+            }
             RelayProcessHandle.Metrics total = relay.metrics();
             System.out.printf("# relay totals: %d frames relayed (SEND and REPORT), %d bytes, %d backpressure pauses,"
                     + " %d wire waits, %d pending throttles, %d errors%n", total.frames(), total.bytes(),
@@ -124,15 +145,31 @@ public final class RelayVsDirectBenchmark {
         }
     }
 
+    private final List<String> baselineTable = new ArrayList<>();
+
     private List<Mode> modes() {
-        return withProxy ? List.of(Mode.values()) : List.of(Mode.RELAY, Mode.DIRECT);
+        List<Mode> modes = new ArrayList<>(List.of(Mode.RELAY, Mode.DIRECT));
+        if (withProxy) {
+            modes.add(Mode.PROXY);
+        }
+        if (baseline != null) {
+            modes.add(Mode.BASELINE);
+        }
+        return modes;
+    }
+
+    private RelayProcessHandle relayOf(Mode mode) {
+        return mode == Mode.BASELINE ? baseline : relay;
     }
 
     private String cell(long chunk, int sessions, long perSession, int rounds) throws Exception {
         List<Run> relayRuns = new ArrayList<>();
         List<Run> directRuns = new ArrayList<>();
         List<Run> proxyRuns = new ArrayList<>();
+        List<Run> baselineRuns = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> baselineRatios = new ArrayList<>();
+        List<Double> relayVsBaseline = new ArrayList<>();
         long lost = 0;
         for (int round = 0; round < rounds; round++) {
             // Rotate the order so that no mode always runs first or last in a round.
@@ -143,6 +180,7 @@ public final class RelayVsDirectBenchmark {
             }
             Run relayRun = null;
             Run directRun = null;
+            Run baselineRun = null;
             for (Mode mode : order) {
                 Run r = run(mode, chunk, sessions, perSession);
                 print(chunk, sessions, round, r);
@@ -151,6 +189,9 @@ public final class RelayVsDirectBenchmark {
                     relayRun = r;
                 } else if (mode == Mode.DIRECT) {
                     directRun = r;
+                } else if (mode == Mode.BASELINE) {
+                    baselineRun = r;
+                    baselineRuns.add(r);
                 } else {
                     proxyRuns.add(r);
                 }
@@ -158,6 +199,23 @@ public final class RelayVsDirectBenchmark {
             relayRuns.add(relayRun);
             directRuns.add(directRun);
             ratios.add(relayRun.send().megabytesPerSecond() / directRun.send().megabytesPerSecond());
+            if (baselineRun != null) {
+                baselineRatios.add(baselineRun.send().megabytesPerSecond() / directRun.send().megabytesPerSecond());
+                relayVsBaseline.add(relayRun.send().megabytesPerSecond() / baselineRun.send().megabytesPerSecond());
+            }
+        }
+        if (!baselineRuns.isEmpty()) {
+            baselineTable.add(String.join(" | ", "", Figures.size(chunk), Integer.toString(sessions),
+                    Figures.num(med(relayRuns, r -> r.send().megabytesPerSecond())),
+                    Figures.num(med(baselineRuns, r -> r.send().megabytesPerSecond())),
+                    String.format("%.2f", Figures.median(ratios)),
+                    String.format("%.2f", Figures.median(baselineRatios)),
+                    String.format("%.2f", Figures.median(relayVsBaseline)),
+                    Figures.num(med(relayRuns, Run::relayCpuMicrosPerChunk)),
+                    Figures.num(med(baselineRuns, Run::relayCpuMicrosPerChunk)),
+                    Figures.num(med(relayRuns, r -> r.send().latencyMicros(50))),
+                    Figures.num(med(baselineRuns, r -> r.send().latencyMicros(50))),
+                    Long.toString(lost), "").trim());
         }
         return String.join(" | ", "", Figures.size(chunk), Integer.toString(sessions),
                 Figures.size(perSession * sessions),
@@ -209,8 +267,10 @@ public final class RelayVsDirectBenchmark {
             senderUris.add(MsrpUri.of(false, "127.0.0.1", 9, "s" + id + "x" + i));
         }
         List<List<MsrpUri>> toPaths = new ArrayList<>(sessions);
-        if (mode == Mode.RELAY) {
-            for (RelayProcessHandle.Pair p : relay.pairs(senderUris, sinkUris)) {
+        RelayProcessHandle process = relayOf(mode);
+        boolean relayed = mode == Mode.RELAY || mode == Mode.BASELINE;
+        if (relayed) {
+            for (RelayProcessHandle.Pair p : process.pairs(senderUris, sinkUris)) {
                 toPaths.add(List.of(p.offererLeg()));
             }
         } else if (mode == Mode.PROXY) {
@@ -228,16 +288,16 @@ public final class RelayVsDirectBenchmark {
             plans.add(new SessionPlan(toPaths.get(i), senderUris.get(i), perSession, chunk, window,
                     mode == Mode.PROXY ? proxyPort : 0));
         }
-        RelayProcessHandle.Metrics m0 = relay.metrics();
+        RelayProcessHandle.Metrics m0 = process.metrics();
         System.gc(); // the load generator's own collections should not land inside the timed part
-        long relayCpu0 = relay.cpuNanos();
+        long relayCpu0 = process.cpuNanos();
         long self0 = Figures.selfCpuNanos();
         SendRun send = sender.run(plans, false, Duration.ofSeconds(180));
         long self1 = Figures.selfCpuNanos();
-        long relayCpu1 = relay.cpuNanos();
-        RelayProcessHandle.Metrics m1 = relay.metrics();
-        if (mode == Mode.RELAY) {
-            relay.closePairs();
+        long relayCpu1 = process.cpuNanos();
+        RelayProcessHandle.Metrics m1 = process.metrics();
+        if (relayed) {
+            process.closePairs();
         }
         long chunksPerSession = (perSession + chunk - 1) / chunk;
         long sinkChunks = 0;
@@ -253,7 +313,7 @@ public final class RelayVsDirectBenchmark {
                 sink.forget(sid);
             }
         }
-        RelayProcessHandle.Metrics delta = mode == Mode.RELAY ? new RelayProcessHandle.Metrics(
+        RelayProcessHandle.Metrics delta = relayed ? new RelayProcessHandle.Metrics(
                 m1.frames() - m0.frames(), m1.bytes() - m0.bytes(), m1.backpressurePauses() - m0.backpressurePauses(),
                 m1.wireWaits() - m0.wireWaits(), m1.pendingThrottles() - m0.pendingThrottles(),
                 m1.errors() - m0.errors()) : null;

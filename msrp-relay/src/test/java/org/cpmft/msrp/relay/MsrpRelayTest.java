@@ -130,6 +130,30 @@ class MsrpRelayTest {
     }
 
     @Test
+    void offererConnectionMovesToTheAnswererConnectionsIoThread() throws Exception {
+        // Two I/O threads handed out in turn: the relay's connect to the receiver takes one, the sender's
+        // connection accepted next the other, so each offerer connection has to move to share the thread.
+        MsrpRelay twoThreads = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0).withIoThreads(2));
+        closeables.add(twoThreads);
+        for (int i = 0; i < 3; i++) {
+            Path file = randomFile("moved" + i, 256 * 1024 + i * 997, 300 + i);
+            MsrpFileReceiver receiver = receiver("recvmove" + i, ReceiverOptions.DEFAULT);
+            MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40030 + i, "sendermove" + i);
+            RelaySessionPair pair = twoThreads.allocatePair();
+            pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+            pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+            SendResult sent = sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                    SendOptions.of("application/octet-stream", 16 * 1024, WAIT).withSuccessReport(true));
+            ReceiveResult got = receiver.await(WAIT);
+            assertThat(got.sha256()).isEqualTo(sent.sha256());
+            pair.close();
+        }
+        assertThat(twoThreads.meterRegistry().get("msrp.relay.connections.moved").counter().count()).isEqualTo(3);
+        assertThat(twoThreads.meterRegistry().get("msrp.relay.frames.relayed").tag("method", "SEND").counter()
+                .count()).isEqualTo(16 + 17 + 17);
+    }
+
+    @Test
     void slowReceiverLosesNothing() throws Exception {
         Path file = randomFile("slow.bin", 1024 * 1024, 7);
         MsrpFileReceiver receiver = receiver("slowrecv1", ReceiverOptions.slow(Duration.ofMillis(1), 16 * 1024));
