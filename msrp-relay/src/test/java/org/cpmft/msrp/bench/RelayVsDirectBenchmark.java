@@ -19,7 +19,7 @@ import org.cpmft.msrp.message.MsrpUri;
  *
  * <p>Options: {@code --chunks 1k,10k,64k,1m --sessions 1,10,100,1000 --rounds 3 --bytes 64m
  * --max-chunks 16384 --window-bytes 256k --relay-heap 512m --relay-io-threads 0 --proxy true --warm-up 1
- * --baseline-classes DIR}.
+ * --baseline-classes DIR --baseline-io-threads N}.
  */
 public final class RelayVsDirectBenchmark {
     /** BASELINE: the same relay process on the main classes of another build ({@code --baseline-classes}). */
@@ -72,6 +72,9 @@ public final class RelayVsDirectBenchmark {
         // Main classes of another build (e.g. a copy of msrp-relay/target/classes before a change): its relay runs
         // as mode BASELINE, interleaved with the others, for before/after figures from one run.
         String baselineClasses = Figures.arg(args, "baseline-classes", "");
+        // I/O threads of the BASELINE relay (default: as the relay's); with --baseline-classes target/classes the
+        // two relays differ only in their thread count.
+        int baselineIoThreads = Integer.parseInt(Figures.arg(args, "baseline-io-threads", Integer.toString(ioThreads)));
         List<String> relayOpts = jvmOptions(System.getProperty("bench.relayJvmOpts", ""));
         int maxSessions = Arrays.stream(sessionCounts).max().orElse(1);
 
@@ -82,14 +85,15 @@ public final class RelayVsDirectBenchmark {
         EventLoopGroup sinkLoop = new NioEventLoopGroup(1);
         try (RelayProcessHandle relay = RelayProcessHandle.start(relayHeap, ioThreads, relayOpts);
              RelayProcessHandle baseline = baselineClasses.isEmpty() ? null : RelayProcessHandle.start(relayHeap,
-                     ioThreads, relayOpts, RelayProcessHandle.classPathWithRelayClasses(baselineClasses));
+                     baselineIoThreads, relayOpts, RelayProcessHandle.classPathWithRelayClasses(baselineClasses));
              BenchSink sink = new BenchSink(sinkLoop, maxSessions, false)) {
             System.out.printf("# relay pid %d port %d, sink on %d ports%n", relay.pid(), relay.port(), sink.portCount());
             RelayVsDirectBenchmark bench = new RelayVsDirectBenchmark(relay, sink,
                     new BenchSender(senderLoop, new PayloadPattern(42)), windowBytes, withProxy);
             bench.baseline = baseline;
             if (baseline != null) {
-                System.out.printf("# baseline relay pid %d on %s%n", baseline.pid(), baselineClasses);
+                System.out.printf("# baseline relay pid %d on %s, io-threads=%s%n", baseline.pid(), baselineClasses,
+                        baselineIoThreads == 0 ? "netty-default" : baselineIoThreads);
             }
             if (withProxy) {
                 bench.proxyPort = relay.startProxy(sink.uri(0, "x").port());
