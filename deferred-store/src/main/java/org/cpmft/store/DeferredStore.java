@@ -37,6 +37,11 @@ public final class DeferredStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeferredStore.class);
     /** Same SQL for H2 and PostgreSQL. */
     public static final String MIGRATIONS = "classpath:db/migration";
+    /**
+     * PostgreSQL-only migrations (storage tuning H2 has no syntax for), versioned in the same
+     * sequence as {@link #MIGRATIONS}: a version lives in one of the two, never both.
+     */
+    public static final String POSTGRESQL_MIGRATIONS = "classpath:db/postgresql";
 
     private final StoreConfig config;
     private final HikariDataSource dataSource;
@@ -71,7 +76,7 @@ public final class DeferredStore implements AutoCloseable {
         HikariDataSource dataSource = null;
         try {
             dataSource = dataSource(config);
-            migrate(dataSource);
+            migrate(dataSource, config.isPostgres());
             SessionFactory sessionFactory = sessionFactory(dataSource);
             LOG.info("deferred store open: {}", config);
             return new DeferredStore(config, dataSource, sessionFactory, clock);
@@ -97,10 +102,10 @@ public final class DeferredStore implements AutoCloseable {
         return new HikariDataSource(hikari);
     }
 
-    private static void migrate(HikariDataSource dataSource) {
+    private static void migrate(HikariDataSource dataSource, boolean postgres) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations(MIGRATIONS)
+                .locations(postgres ? new String[] {MIGRATIONS, POSTGRESQL_MIGRATIONS} : new String[] {MIGRATIONS})
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)
                 .load()

@@ -50,6 +50,19 @@ public abstract class MigrationContract {
                 }
             }
             assertThat(applied).contains("1:true", "3:true").allMatch(v -> v.endsWith(":true"));
+            // V2 (content column stored EXTERNAL) is PostgreSQL-only: db/postgresql
+            if (backend() == Backend.POSTGRES) {
+                assertThat(applied).contains("2:true");
+                try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.user(), c.password());
+                     Statement st = conn.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT a.attstorage FROM pg_attribute a"
+                             + " WHERE a.attrelid = 'transfer_content_chunk'::regclass AND a.attname = 'data'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("e");
+                }
+            } else {
+                assertThat(applied).noneMatch(v -> v.startsWith("2:"));
+            }
         }
     }
 }

@@ -5,8 +5,18 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.cpmft.store.StoreException;
 import org.cpmft.store.db.Transactions;
 import org.cpmft.store.transfer.DeferredTransfer;
@@ -18,8 +28,22 @@ import org.hibernate.StatelessSession;
  * without ever holding a whole file in memory.
  */
 public final class ContentStore {
+    /**
+     * Octets of row starts a reader asks for per round trip (one row at least, however long).
+     * A reader holds at most two such batches: the one being read and the one fetched ahead.
+     */
+    static final int READ_AHEAD = 1024 * 1024;
+    private static final AtomicInteger READ_AHEAD_THREADS = new AtomicInteger();
+
     private final Transactions tx;
     private final int chunkSize;
+    /** Background fetches of readers: daemon threads that end after a few idle seconds. */
+    private final ExecutorService readAhead = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "pf-store-read-ahead-" + READ_AHEAD_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
 
     public ContentStore(Transactions tx, int chunkSize) {
         this.tx = tx;
@@ -50,19 +74,18 @@ public final class ContentStore {
                                 + ": recipient has " + t.bytesDelivered() + " octets");
                     }
                     setRange(s, id, stored, fromOffset, fromOffset);
-                    return new ContentWriter(tx, id, fromOffset, null, chunkSize, t.totalSize());
+                    return new ContentWriter(tx, id, fromOffset, chunkSize, t.totalSize());
                 }
                 if (fromOffset < start || fromOffset > stored) {
                     throw new StoreException("cannot write " + id + " at " + fromOffset + ": stored range is "
                             + start + ".." + stored);
                 }
                 if (fromOffset < stored) {
-                    truncate(s, id, fromOffset);
+                    s.doWork(c -> truncate(c, id, fromOffset));
                     setRange(s, id, stored, start, fromOffset);
                 }
-                ContentChunk tail = chunkEndingAt(s, id, fromOffset);
-                return new ContentWriter(tx, id, fromOffset, tail != null && tail.size() < chunkSize ? tail : null,
-                        chunkSize, t.totalSize());
+                // Appends a new row at bytesStored: a partial last row stays as it is.
+                return new ContentWriter(tx, id, fromOffset, chunkSize, t.totalSize());
             });
         } catch (RuntimeException e) {
             throw Transactions.wrap("cannot open content writer for " + id, e);
@@ -95,45 +118,36 @@ public final class ContentStore {
         }
     }
 
-    /** Drops every stored octet at or after {@code offset}. */
-    private static void truncate(StatelessSession s, UUID id, long offset) {
-        s.createNativeMutationQuery("DELETE FROM transfer_content_chunk WHERE transfer_id = :id AND chunk_offset >= :o")
-                .setParameter("id", id)
-                .setParameter("o", offset)
-                .executeUpdate();
-        ContentChunk last = chunkAt(s, id, offset - 1);
-        if (last != null && last.end() > offset) {
-            byte[] kept = java.util.Arrays.copyOf(last.data(), (int) (offset - last.offset()));
-            s.update(new ContentChunk(id, last.offset(), kept));
+    /** Drops every stored octet at or after {@code offset} (the row holding it is cut there). */
+    private static void truncate(Connection c, UUID id, long offset) throws SQLException {
+        long start = ChunkRows.rowStartAt(c, id, offset);
+        if (start >= 0 && start < offset) {
+            List<ChunkRows.Row> rows = ChunkRows.rowsFrom(c, id, start, 1);
+            if (!rows.isEmpty() && rows.get(0).end() > offset) {
+                byte[] kept = Arrays.copyOf(rows.get(0).data(), (int) (offset - start));
+                try (PreparedStatement cut = c.prepareStatement("UPDATE transfer_content_chunk SET chunk_size = ?,"
+                        + " data = ? WHERE transfer_id = ? AND chunk_offset = ?")) {
+                    cut.setInt(1, kept.length);
+                    cut.setBytes(2, kept);
+                    cut.setObject(3, id);
+                    cut.setLong(4, start);
+                    cut.executeUpdate();
+                }
+            }
         }
-    }
-
-    private static ContentChunk chunkEndingAt(StatelessSession s, UUID id, long end) {
-        ContentChunk c = chunkAt(s, id, end - 1);
-        return c != null && c.end() == end ? c : null;
-    }
-
-    /** The chunk holding file offset {@code position}, or null. */
-    static ContentChunk chunkAt(StatelessSession s, UUID id, long position) {
-        if (position < 0) {
-            return null;
+        try (PreparedStatement del = c.prepareStatement(
+                "DELETE FROM transfer_content_chunk WHERE transfer_id = ? AND chunk_offset >= ?")) {
+            del.setObject(1, id);
+            del.setLong(2, offset);
+            del.executeUpdate();
         }
-        List<ContentChunk> rows = s.createSelectionQuery(
-                        "from ContentChunk c where c.key.transferId = :id and c.key.offset <= :pos"
-                                + " order by c.key.offset desc", ContentChunk.class)
-                .setParameter("id", id)
-                .setParameter("pos", position)
-                .setMaxResults(1)
-                .getResultList();
-        if (rows.isEmpty() || rows.get(0).end() <= position) {
-            return null;
-        }
-        return rows.get(0);
     }
 
     /**
-     * Streams stored content from file offset {@code fromOffset} to the end of what is stored,
-     * fetching one chunk per database round trip. The stream keeps no connection between reads.
+     * Streams stored content from file offset {@code fromOffset} to the end of what is stored.
+     * Each database round trip fetches the rows starting in the next {@link #READ_AHEAD} octets,
+     * and while the caller consumes them the next such batch is fetched in the background. The
+     * stream holds no connection between fetches.
      */
     public ContentReader openReader(UUID id, long fromOffset) {
         DeferredTransfer t = tx.inStatelessSession(s -> s.get(DeferredTransfer.class, id));
@@ -144,7 +158,24 @@ public final class ContentStore {
             throw new StoreException("cannot read " + id + " from " + fromOffset + ": stored range is "
                     + t.contentStart() + ".." + t.bytesStored());
         }
-        return new ContentReader(tx, id, fromOffset, t.bytesStored());
+        return new ContentReader(this, id, fromOffset, t.bytesStored());
+    }
+
+    /** Rows from {@code from} (a row start) on, at most about {@link #READ_AHEAD} octets past it. */
+    List<ChunkRows.Row> rowsFrom(UUID id, long from) {
+        return tx.inConnection(c -> ChunkRows.rowsFrom(c, id, from, READ_AHEAD));
+    }
+
+    /** Rows from the one holding {@code position} (anywhere in it) on; empty when none holds it. */
+    List<ChunkRows.Row> rowsAround(UUID id, long position) {
+        return tx.inConnection(c -> {
+            long start = ChunkRows.rowStartAt(c, id, position);
+            return start < 0 ? List.<ChunkRows.Row>of() : ChunkRows.rowsFrom(c, id, start, READ_AHEAD);
+        });
+    }
+
+    Executor readAhead() {
+        return readAhead;
     }
 
     /**
@@ -179,4 +210,5 @@ public final class ContentStore {
     public int chunkSize() {
         return chunkSize;
     }
+
 }

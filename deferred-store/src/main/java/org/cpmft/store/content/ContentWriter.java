@@ -1,7 +1,9 @@
 package org.cpmft.store.content;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.sql.PreparedStatement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.UUID;
 import org.cpmft.store.StoreException;
@@ -10,8 +12,10 @@ import org.cpmft.store.transfer.TransferState;
 
 /**
  * Appends file content of one transfer. Octets are buffered up to one chunk; each full chunk and
- * each {@link #flush()} is committed in one transaction together with the transfer's
- * {@code bytes_stored}, so {@code bytes_stored} never counts an octet that is not durable.
+ * each {@link #flush()} appends the buffered octets as a row of their own, committed in one
+ * transaction together with the transfer's {@code bytes_stored}, so {@code bytes_stored} never
+ * counts an octet that is not durable, and nothing already stored is ever written again (rows
+ * are as long as a chunk, or shorter where a flush cut them).
  *
  * <p>The relay must call {@link #flush()} before it acknowledges received octets to the sender
  * (MSRP 200 / success REPORT): only flushed octets survive a crash. After a crash, open a new
@@ -19,37 +23,27 @@ import org.cpmft.store.transfer.TransferState;
  * calls.
  */
 public final class ContentWriter implements AutoCloseable {
+    private static final String FINISH = "UPDATE deferred_transfer SET state = '" + TransferState.STORED.name()
+            + "', total_size = bytes_stored, updated_at = ?, version = version + 1"
+            + " WHERE id = ? AND state = '" + TransferState.RECEIVING.name() + "' AND bytes_stored = ?"
+            + " AND (total_size IS NULL OR total_size = bytes_stored)";
     private final Transactions tx;
     private final UUID id;
     private final Long totalSize;
     private byte[] buffer;
-    private final int chunkSize;
-    /** File offset of buffer[0]. */
-    private long chunkStart;
+    /** File offset of buffer[0]: everything before it is durable (the transfer's bytes_stored). */
+    private long durable;
     /** Octets in the buffer. */
     private int buffered;
-    /** Octets of the buffer already in the chunk row (0: no row yet). */
-    private int persisted;
-    /** bytes_stored as this writer last committed it. */
-    private long durable;
     private boolean closed;
     private boolean broken;
 
-    ContentWriter(Transactions tx, UUID id, long position, ContentChunk tail, int chunkSize, Long totalSize) {
+    ContentWriter(Transactions tx, UUID id, long position, int chunkSize, Long totalSize) {
         this.tx = tx;
         this.id = id;
-        this.chunkSize = chunkSize;
         this.totalSize = totalSize;
         this.durable = position;
-        if (tail != null) {
-            this.buffer = Arrays.copyOf(tail.data(), Math.max(chunkSize, tail.size()));
-            this.chunkStart = tail.offset();
-            this.buffered = tail.size();
-            this.persisted = tail.size();
-        } else {
-            this.buffer = new byte[chunkSize];
-            this.chunkStart = position;
-        }
+        this.buffer = new byte[chunkSize];
     }
 
     public UUID transferId() {
@@ -58,7 +52,7 @@ public final class ContentWriter implements AutoCloseable {
 
     /** File offset of the next octet to write. */
     public long position() {
-        return chunkStart + buffered;
+        return durable + buffered;
     }
 
     /** Octets durable so far (the transfer's bytes_stored). */
@@ -86,13 +80,7 @@ public final class ContentWriter implements AutoCloseable {
             src.get(buffer, buffered, n);
             buffered += n;
             if (buffered == buffer.length) {
-                commitChunk();
-                chunkStart += buffered;
-                buffered = 0;
-                persisted = 0;
-                if (buffer.length != chunkSize) {
-                    buffer = new byte[chunkSize];
-                }
+                commitRow();
             }
         }
     }
@@ -100,8 +88,8 @@ public final class ContentWriter implements AutoCloseable {
     /** Makes everything written so far durable; returns the durable position. */
     public long flush() {
         checkOpen();
-        if (buffered > persisted) {
-            commitChunk();
+        if (buffered > 0) {
+            commitRow();
         }
         return durable;
     }
@@ -114,17 +102,14 @@ public final class ContentWriter implements AutoCloseable {
         flush();
         TransferState.RECEIVING.moveTo(TransferState.STORED);
         try {
-            int n = tx.inStatelessSession(s -> s.createNativeMutationQuery(
-                            "UPDATE deferred_transfer SET state = :stored, total_size = bytes_stored,"
-                                    + " updated_at = :now, version = version + 1"
-                                    + " WHERE id = :id AND state = :receiving AND bytes_stored = :durable"
-                                    + " AND (total_size IS NULL OR total_size = bytes_stored)")
-                    .setParameter("stored", TransferState.STORED.name())
-                    .setParameter("receiving", TransferState.RECEIVING.name())
-                    .setParameter("now", tx.now())
-                    .setParameter("id", id)
-                    .setParameter("durable", durable)
-                    .executeUpdate());
+            int n = tx.inConnection(c -> {
+                try (PreparedStatement st = c.prepareStatement(FINISH)) {
+                    st.setObject(1, OffsetDateTime.ofInstant(tx.now(), ZoneOffset.UTC));
+                    st.setObject(2, id);
+                    st.setLong(3, durable);
+                    return st.executeUpdate();
+                }
+            });
             if (n != 1) {
                 throw new StoreException("cannot finish content of " + id + " at " + durable
                         + ": incomplete (file size " + totalSize + "), or the transfer changed concurrently");
@@ -136,38 +121,22 @@ public final class ContentWriter implements AutoCloseable {
         closed = true;
     }
 
-    private void commitChunk() {
-        long newDurable = chunkStart + buffered;
-        byte[] data = Arrays.copyOf(buffer, buffered);
+    /** Appends the buffered octets as one row; the buffer is then empty and reused. */
+    private void commitRow() {
+        boolean appended;
         try {
-            tx.inStatelessSession(s -> {
-                ContentChunk row = new ContentChunk(id, chunkStart, data);
-                if (persisted == 0) {
-                    s.insert(row);
-                } else {
-                    s.update(row);
-                }
-                int n = s.createNativeMutationQuery("UPDATE deferred_transfer SET bytes_stored = :n,"
-                                + " updated_at = :now, version = version + 1"
-                                + " WHERE id = :id AND bytes_stored = :expected AND state = :receiving")
-                        .setParameter("n", newDurable)
-                        .setParameter("now", tx.now())
-                        .setParameter("id", id)
-                        .setParameter("expected", durable)
-                        .setParameter("receiving", TransferState.RECEIVING.name())
-                        .executeUpdate();
-                if (n != 1) {
-                    throw new StoreException("transfer " + id + " is no longer RECEIVING at " + durable
-                            + " (another writer, or it ended)");
-                }
-                return null;
-            });
+            appended = tx.inConnection(c -> ChunkRows.append(c, id, durable, buffer, buffered, tx.now()));
         } catch (RuntimeException e) {
             broken = true;
-            throw Transactions.wrap("cannot store content of " + id + " at " + chunkStart, e);
+            throw Transactions.wrap("cannot store content of " + id + " at " + durable, e);
         }
-        persisted = buffered;
-        durable = newDurable;
+        if (!appended) {
+            broken = true;
+            throw new StoreException("transfer " + id + " is no longer RECEIVING at " + durable
+                    + " (another writer, or it ended)");
+        }
+        durable += buffered;
+        buffered = 0;
     }
 
     private void checkOpen() {

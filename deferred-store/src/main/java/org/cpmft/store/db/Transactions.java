@@ -1,5 +1,7 @@
 package org.cpmft.store.db;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -9,6 +11,8 @@ import org.cpmft.store.StoreException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
+import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.Transaction;
 
 /**
@@ -17,11 +21,21 @@ import org.hibernate.Transaction;
  */
 public final class Transactions {
     private final SessionFactory sessionFactory;
+    /** The pool behind the session factory, for plain JDBC on the content hot path. */
+    private final ConnectionProvider connections;
     private final Clock clock;
 
     public Transactions(SessionFactory sessionFactory, Clock clock) {
         this.sessionFactory = sessionFactory;
+        this.connections = sessionFactory.unwrap(SessionFactoryImplementor.class).getServiceRegistry()
+                .requireService(ConnectionProvider.class);
         this.clock = clock;
+    }
+
+    /** JDBC work in one transaction of its own (the pool hands out connections with auto-commit off). */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T apply(Connection c) throws SQLException;
     }
 
     /**
@@ -64,6 +78,39 @@ public final class Transactions {
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(tx, e);
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Plain JDBC in one short transaction, for the content hot path (one row per statement,
+     * no entity or session bookkeeping). SQLExceptions surface as {@link StoreException}.
+     */
+    public <T> T inConnection(SqlWork<T> work) {
+        Connection c = null;
+        try {
+            c = connections.getConnection();
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        } finally {
+            if (c != null) {
+                try {
+                    connections.closeConnection(c);
+                } catch (SQLException e) {
+                    // returned to the pool broken: the pool drops it
+                }
             }
         }
     }

@@ -61,7 +61,7 @@ public final class StoreThroughputBenchmark {
      *                   after every that many octets, as the relay does before answering each SEND chunk
      *                   of the sender (RFC 4975 section 7.3: a 200 only for durable octets)
      */
-    record Options(long size, int rounds, int writeSize, List<Integer> chunkSizes, boolean h2, boolean external,
+    record Options(long size, int rounds, int writeSize, List<Integer> chunkSizes, boolean h2, List<String> storages,
                    Path dir, int flushEvery) {
         static Options parse(String[] args) {
             long size = 1024L * MIB;
@@ -69,7 +69,7 @@ public final class StoreThroughputBenchmark {
             int writeSize = 64 * 1024;
             List<Integer> chunks = List.of(256 * 1024, MIB);
             boolean h2 = false;
-            boolean external = true;
+            List<String> storages = List.of("EXTERNAL");
             Path dir = Path.of(System.getProperty("java.io.tmpdir"));
             int flushEvery = 0;
             for (int i = 0; i < args.length; i++) {
@@ -79,11 +79,12 @@ public final class StoreThroughputBenchmark {
                     case "--write-size" -> writeSize = (int) parseSize(args[++i]);
                     case "--chunks" -> chunks = Arrays.stream(args[++i].split(",")).map(s -> (int) parseSize(s)).toList();
                     case "--h2" -> h2 = true;
-                    case "--no-external" -> external = false;
+                    case "--storage" -> storages = Arrays.stream(args[++i].split(","))
+                            .map(x -> x.trim().toUpperCase(Locale.ROOT)).toList();
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--flush-every" -> flushEvery = (int) parseSize(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (--size 1GiB --rounds 3 --write-size 64KiB --chunks 256KiB,1MiB --h2 --no-external"
+                            + " (--size 1GiB --rounds 3 --write-size 64KiB --chunks 256KiB,1MiB --h2 --storage EXTERNAL,EXTENDED"
                             + " --dir /tmp --flush-every 64KiB)");
                 }
             }
@@ -93,7 +94,10 @@ public final class StoreThroughputBenchmark {
             if (flushEvery < 0 || (flushEvery > 0 && flushEvery % writeSize != 0)) {
                 throw new IllegalArgumentException("--flush-every must be a multiple of --write-size");
             }
-            return new Options(size, rounds, writeSize, chunks, h2, external, dir, flushEvery);
+            if (!List.of("EXTERNAL", "EXTENDED", "MAIN").containsAll(storages)) {
+                throw new IllegalArgumentException("--storage takes EXTERNAL (the V2 migration's), EXTENDED, MAIN");
+            }
+            return new Options(size, rounds, writeSize, chunks, h2, storages, dir, flushEvery);
         }
 
         static long parseSize(String s) {
@@ -140,7 +144,13 @@ public final class StoreThroughputBenchmark {
                     + ", have " + free / MIB + " MiB");
         }
         List<Variant> variants = new ArrayList<>();
-        variants.add(new PlainFile(options.dir.resolve("store-bench-plain-" + ProcessHandle.current().pid() + ".bin")));
+        variants.add(new PlainFile(options.dir.resolve("store-bench-plain-" + ProcessHandle.current().pid() + ".bin"),
+                0));
+        if (options.flushEvery > 0) {
+            // The disk's own limit for the same cadence: fsync after every flushEvery octets.
+            variants.add(new PlainFile(options.dir.resolve("store-bench-plain-sync-" + ProcessHandle.current().pid()
+                    + ".bin"), options.flushEvery));
+        }
         String url = System.getenv("PF_BENCH_PG_URL");
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("PF_BENCH_PG_URL is not set: run deploy/bench/store-throughput.sh");
@@ -148,16 +158,16 @@ public final class StoreThroughputBenchmark {
         List<String> schemas = new ArrayList<>();
         Path h2Dir = null;
         try {
-            for (String storage : options.external ? List.of("EXTENDED", "EXTERNAL") : List.of("EXTENDED")) {
+            for (String storage : options.storages) {
                 String schema = "bench_" + storage.toLowerCase(Locale.ROOT) + "_" + Long.toHexString(System.nanoTime());
                 sql(url, "CREATE SCHEMA " + schema);
                 schemas.add(schema);
                 String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
                 StoreConfig base = new StoreConfig(schemaUrl, user(), password(), 4, StoreConfig.DEFAULT_CHUNK_SIZE);
                 DeferredStore.open(base).close(); // migrate
-                if (storage.equals("EXTERNAL")) {
-                    // docs/deferred-store.md "Known limits": skip pglz on content that is compressed already.
-                    sql(schemaUrl, "ALTER TABLE transfer_content_chunk ALTER COLUMN data SET STORAGE EXTERNAL");
+                if (!storage.equals("EXTERNAL")) {
+                    // the migration V2 sets EXTERNAL (no pglz on content that is compressed already); compare
+                    sql(schemaUrl, "ALTER TABLE transfer_content_chunk ALTER COLUMN data SET STORAGE " + storage);
                 }
                 for (int chunk : options.chunkSizes) {
                     variants.add(new StoreVariant("pg " + kib(chunk) + " " + storage, base.withChunkSize(chunk),
@@ -294,14 +304,17 @@ public final class StoreThroughputBenchmark {
 
     private final class PlainFile implements Variant {
         private final Path file;
+        /** 0: fsync once at the end; else also after every that many octets. */
+        private final int syncEvery;
 
-        PlainFile(Path file) {
+        PlainFile(Path file, int syncEvery) {
             this.file = file;
+            this.syncEvery = syncEvery;
         }
 
         @Override
         public String name() {
-            return "plain file";
+            return syncEvery == 0 ? "plain file" : "plain file sync/" + kib(syncEvery);
         }
 
         @Override
@@ -318,6 +331,9 @@ public final class StoreThroughputBenchmark {
                         ch.write(b);
                     }
                     off += n;
+                    if (syncEvery > 0 && off % syncEvery == 0) {
+                        ch.force(false);
+                    }
                 }
                 ch.force(true);
             }

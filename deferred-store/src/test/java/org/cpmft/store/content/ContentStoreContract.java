@@ -7,7 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.cpmft.store.StoreException;
@@ -87,10 +94,13 @@ public abstract class ContentStoreContract extends StoreTestBase {
         assertThat(w.durablePosition()).isZero();
         w.flush();
         assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(100);
-        w.write(new byte[CHUNK]);
-        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(CHUNK);
-        w.close();
+        w.write(new byte[CHUNK - 1]);
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(100);
+        w.write(new byte[1]); // a chunk's worth after the flush point: a full row commits by itself
         assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(CHUNK + 100);
+        w.write(new byte[7]);
+        w.close();
+        assertThat(store.transfers().show(t.id()).bytesStored()).isEqualTo(CHUNK + 107);
         assertThat(store.transfers().show(t.id()).state()).isEqualTo(TransferState.RECEIVING);
     }
 
@@ -237,15 +247,121 @@ public abstract class ContentStoreContract extends StoreTestBase {
 
     @Test
     void readingContentRemovedUnderneathFails() throws IOException {
-        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 4 * CHUNK));
+        // more than the reader holds (the batch being read and the one fetched ahead)
+        int size = 4 * ContentStore.READ_AHEAD;
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, size));
         try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
-            w.write(new byte[4 * CHUNK]);
+            w.write(new byte[size]);
             w.finish();
         }
         ContentReader r = store.content().openReader(t.id(), 0);
         assertThat(r.readNBytes(CHUNK)).hasSize(CHUNK);
         store.transfers().fail(t.id(), "operator", null);
         assertThatThrownBy(r::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("removed or damaged");
+    }
+
+    @Test
+    void eachFlushAppendsOnlyTheNewOctetsAsARowOfItsOwn() throws Exception {
+        byte[] source = random(3 * CHUNK + 1000, 8);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, source.length));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(source, 0, 100);
+            w.flush();
+            List<long[]> afterFirst = rows(t.id());
+            w.write(source, 100, 200);
+            w.flush();
+            w.flush(); // nothing new: no row
+            w.write(source, 300, CHUNK + 50); // one full row from 300, 50 octets buffered
+            w.flush();
+            w.write(source, CHUNK + 350, source.length - CHUNK - 350);
+            w.finish();
+            assertThat(afterFirst).containsExactly(new long[] {0, 100});
+        }
+        List<long[]> rows = rows(t.id());
+        // rows never rewritten: each commit added [durable, new durable)
+        assertThat(rows.subList(0, 4)).containsExactly(new long[] {0, 100}, new long[] {100, 200},
+                new long[] {300, CHUNK}, new long[] {CHUNK + 300, 50});
+        long expected = 0;
+        for (long[] r : rows) {
+            assertThat(r[0]).as("row start").isEqualTo(expected);
+            assertThat(r[1]).isBetween(1L, (long) CHUNK);
+            expected += r[1];
+        }
+        assertThat(expected).isEqualTo(source.length);
+        assertThat(store.content().openReader(t.id(), 0).readAllBytes()).isEqualTo(source);
+    }
+
+    @Test
+    void readersStartAtAnyOffsetOfRowsOfMixedSizes() throws Exception {
+        int size = 2 * ContentStore.READ_AHEAD + 3 * CHUNK + 777;
+        byte[] source = random(size, 9);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, size));
+        Random pieces = new Random(10);
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            for (int pos = 0; pos < size; ) {
+                int n = Math.min(size - pos, 1 + pieces.nextInt(3 * CHUNK));
+                w.write(source, pos, n);
+                pos += n;
+                if (pieces.nextBoolean()) {
+                    w.flush();
+                }
+            }
+            w.finish();
+        }
+        List<Long> starts = new ArrayList<>(List.of(0L, 1L, (long) size - 1, (long) size));
+        for (long[] r : rows(t.id())) {
+            starts.add(r[0]);
+            starts.add(r[0] + r[1] / 2);
+            starts.add(r[0] + r[1] - 1);
+        }
+        for (long from : starts.subList(0, Math.min(starts.size(), 60))) {
+            try (ContentReader r = store.content().openReader(t.id(), from)) {
+                assertThat(r.readAllBytes()).as("from " + from).isEqualTo(Arrays.copyOfRange(source, (int) from, size));
+            }
+        }
+    }
+
+    @Test
+    void aMissingRowIsDamageNotAShortOrShiftedFile() throws Exception {
+        byte[] source = random(6 * CHUNK, 11);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, source.length));
+        try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+            w.write(source);
+            w.finish();
+        }
+        sql("DELETE FROM transfer_content_chunk WHERE transfer_id = '" + t.id() + "' AND chunk_offset = " + 2 * CHUNK);
+        // found by the batch holding it (possibly before the octets ahead of the gap were returned)
+        try (ContentReader r = store.content().openReader(t.id(), 0)) {
+            assertThatThrownBy(r::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("gap or overlap");
+        }
+        try (ContentReader r = store.content().openReader(t.id(), 2 * CHUNK + 5)) {
+            assertThatThrownBy(r::readAllBytes).isInstanceOf(IOException.class);
+        }
+    }
+
+    /** (chunk_offset, chunk_size) of the transfer's rows in file order. */
+    private List<long[]> rows(UUID id) throws Exception {
+        List<long[]> rows = new ArrayList<>();
+        var c = database.config();
+        try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.user(), c.password());
+             PreparedStatement q = conn.prepareStatement("SELECT chunk_offset, chunk_size FROM transfer_content_chunk"
+                     + " WHERE transfer_id = ? ORDER BY chunk_offset")) {
+            q.setObject(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+        }
+        return rows;
+    }
+
+    private void sql(String statement) throws Exception {
+        var c = database.config();
+        try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.user(), c.password());
+             Statement st = conn.createStatement()) {
+            st.execute(statement);
+        }
     }
 
     static byte[] random(int size, long seed) {

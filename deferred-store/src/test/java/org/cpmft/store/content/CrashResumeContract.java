@@ -6,6 +6,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +43,19 @@ public abstract class CrashResumeContract {
 
     @Test
     void flushedContentSurvivesAProcessCrashAndTheTransferResumes(@TempDir Path dir) throws Exception {
+        crashAndResume(dir, 300_000);
+    }
+
+    /**
+     * Many flushes inside each chunk (a row per flush, as at the relay's per-SEND cadence), then a
+     * crash with unflushed octets: what was flushed reads back exactly, rows without gap or overlap.
+     */
+    @Test
+    void partiallyFlushedChunksSurviveAProcessCrashWithoutGapOrOverlap(@TempDir Path dir) throws Exception {
+        crashAndResume(dir, 10_007);
+    }
+
+    private void crashAndResume(Path dir, int flushEvery) throws Exception {
         try (TestDatabase db = TestDatabases.create(backend(), dir)) {
             StoreConfig config = db.config().withChunkSize(CHUNK);
             UUID id = UUID.randomUUID();
@@ -51,7 +68,7 @@ public abstract class CrashResumeContract {
 
             int flushAt = 300_000;
             int unflushed = 100_000; // crosses a chunk border: one more chunk commits by itself
-            String report = runChild(config, id, flushAt, unflushed);
+            String report = runChild(config, id, flushAt, unflushed, flushEvery);
             long durable = Long.parseLong(report.split(" ")[1]);
             assertThat(durable).isBetween((long) flushAt, (long) flushAt + unflushed);
             System.out.printf("%s crash test: child reported %s%n", backend(), report);
@@ -63,6 +80,7 @@ public abstract class CrashResumeContract {
                 assertThat(t.state()).isEqualTo(TransferState.RECEIVING);
                 assertThat(store.content().openReader(id, 0).readAllBytes())
                         .isEqualTo(Arrays.copyOf(source, (int) durable));
+                assertContiguousRows(config, id, durable);
 
                 try (ContentWriter w = store.content().openWriter(id, t.bytesStored())) {
                     w.write(source, (int) durable, SIZE - (int) durable);
@@ -73,14 +91,33 @@ public abstract class CrashResumeContract {
         }
     }
 
-    private static String runChild(StoreConfig config, UUID id, int flushAt, int unflushed) throws Exception {
+    /** Rows start where the previous one ends, none empty or longer than a chunk, and end at {@code end}. */
+    private static void assertContiguousRows(StoreConfig config, UUID id, long end) throws Exception {
+        long expected = 0;
+        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+             PreparedStatement q = c.prepareStatement("SELECT chunk_offset, chunk_size, data FROM transfer_content_chunk"
+                     + " WHERE transfer_id = ? ORDER BY chunk_offset")) {
+            q.setObject(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    assertThat(rs.getLong(1)).as("row start").isEqualTo(expected);
+                    assertThat(rs.getInt(2)).isBetween(1, CHUNK).isEqualTo(rs.getBytes(3).length);
+                    expected += rs.getInt(2);
+                }
+            }
+        }
+        assertThat(expected).as("end of the last row").isEqualTo(end);
+    }
+
+    private static String runChild(StoreConfig config, UUID id, int flushAt, int unflushed, int flushEvery)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 CrashingWriterMain.class.getName(),
                 config.jdbcUrl(), config.user(), config.password(), Integer.toString(config.chunkSize()),
                 id.toString(), Integer.toString(flushAt), Integer.toString(unflushed),
-                Integer.toString(SIZE), Long.toString(SEED)));
+                Integer.toString(SIZE), Long.toString(SEED), Integer.toString(flushEvery)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String report = null;
         StringBuilder all = new StringBuilder();

@@ -18,11 +18,16 @@ public final class CrashingWriterMain {
         int flushAt = Integer.parseInt(args[5]);
         int unflushed = Integer.parseInt(args[6]);
         byte[] source = ContentStoreContract.random(Integer.parseInt(args[7]), Long.parseLong(args[8]));
+        int flushEvery = args.length > 9 ? Integer.parseInt(args[9]) : flushAt; // as the relay: per SEND chunk
 
         DeferredStore store = DeferredStore.open(config);
         ContentWriter w = store.content().openWriter(id, 0);
-        w.write(source, 0, flushAt);
-        w.flush();
+        for (int pos = 0; pos < flushAt; ) {
+            int n = Math.min(flushEvery, flushAt - pos);
+            w.write(source, pos, n);
+            w.flush();
+            pos += n;
+        }
         w.write(source, flushAt, unflushed);
         System.out.println("DURABLE " + w.durablePosition() + " WRITTEN " + w.position());
         System.out.flush();
