@@ -17,8 +17,8 @@ import org.hibernate.exception.ConstraintViolationException;
  * binding counts) belong to the caller; the store makes each user's change atomic across nodes.
  */
 public final class RegistrationRepository {
-    /** A change of a user whose first rows two nodes insert at once loses once, then sees the other's. */
-    private static final int ATTEMPTS = 3;
+    /** A change of a user whose first rows two nodes insert at once loses, then sees the other's. */
+    private static final int ATTEMPTS = 5;
 
     private final Transactions tx;
 
@@ -57,7 +57,9 @@ public final class RegistrationRepository {
      * Replaces the user's rows with {@code change} applied to them, atomically with respect to
      * other updates of the same user on any node. {@code change} may run more than once (after a
      * lost race) and must be a pure function of its argument. Rows of one device (same
-     * instance, else same contact) collapse to the last one returned.
+     * instance, else same contact) collapse to the last one returned. The first update of a user
+     * also writes a lapsed row without contact or instance (what serializes first updates), which
+     * the next update replaces like any row.
      *
      * @param nodeId written with each row: which node was told
      */
@@ -92,6 +94,12 @@ public final class RegistrationRepository {
         Map<String, RegistrationBinding> existing = new LinkedHashMap<>();
         for (RegistrationBinding r : rows) {
             existing.put(r.deviceKey(), r);
+        }
+        StoredBinding anchor = new StoredBinding(null, null, now);
+        if (rows.isEmpty() && !next.containsKey(anchor.deviceKey())) {
+            // No row to lock yet: two nodes writing a user's first rows would not see each other.
+            // Both insert this lapsed row (the same key), one fails and retries against the other's.
+            s.persist(RegistrationBinding.of(userUri, anchor, now, nodeId));
         }
         for (Map.Entry<String, StoredBinding> e : next.entrySet()) {
             RegistrationBinding row = existing.remove(e.getKey());

@@ -17,6 +17,8 @@ public abstract class RegistrationRepositoryContract extends StoreTestBase {
     private static final String BOB = "sip:bob@example.com";
     private static final String PHONE = "<urn:gsma:imei:35209900-176148-0>";
     private static final String TABLET = "<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>";
+    /** The lapsed row a user's first update writes besides its devices. */
+    private static final StoredBinding FIRST_ANCHOR = new StoredBinding(null, null, T0);
 
     private RegistrationRepository repo() {
         return store.registrations();
@@ -37,8 +39,8 @@ public abstract class RegistrationRepositoryContract extends StoreTestBase {
         RegistrationRepository.Update u = repo().update(BOB, "node-a", current -> List.of(phone));
         assertThat(u.before()).isEmpty();
         assertThat(u.after()).containsExactly(phone);
-        assertThat(repo().find(BOB)).containsExactly(phone);
-        assertThat(repo().rows(BOB)).singleElement().satisfies(r -> {
+        assertThat(repo().find(BOB)).containsExactly(phone, FIRST_ANCHOR);
+        assertThat(repo().rows(BOB)).first().satisfies(r -> {
             assertThat(r.nodeId()).isEqualTo("node-a");
             assertThat(r.updatedAt()).isEqualTo(T0);
             assertThat(r.userUri()).isEqualTo(BOB);
@@ -57,10 +59,10 @@ public abstract class RegistrationRepositoryContract extends StoreTestBase {
         // same instance behind a new contact: the same device
         StoredBinding moved = new StoredBinding("sip:bob@10.0.0.9", PHONE, in(Duration.ofHours(1)));
         RegistrationRepository.Update u = repo().update(BOB, "node-b", current -> {
-            assertThat(current).containsExactlyInAnyOrder(phone, tablet);
+            assertThat(current).containsExactlyInAnyOrder(phone, tablet, FIRST_ANCHOR);
             return List.of(moved);
         });
-        assertThat(u.before()).containsExactlyInAnyOrder(phone, tablet);
+        assertThat(u.before()).containsExactlyInAnyOrder(phone, tablet, FIRST_ANCHOR);
         assertThat(repo().rows(BOB)).singleElement().satisfies(r -> {
             assertThat(r.id()).isEqualTo(phoneRow.id());
             assertThat(r.contactUri()).isEqualTo("sip:bob@10.0.0.9");
@@ -91,17 +93,25 @@ public abstract class RegistrationRepositoryContract extends StoreTestBase {
     @Test
     void concurrentUpdatesOfOneUserFromManyNodesAreSerialized() throws Exception {
         int nodes = 6;
+        java.util.concurrent.atomic.AtomicInteger sawNoDevice = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(nodes);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 String node = "node-" + i;
                 StoredBinding mine = new StoredBinding("sip:bob@10.0.0." + i, "<urn:uuid:" + i + ">", in(Duration.ofHours(1)));
-                done.add(pool.submit(() -> repo().update(BOB, node, current -> {
-                    List<StoredBinding> next = new ArrayList<>(current);
-                    next.add(mine);
-                    return next;
-                })));
+                done.add(pool.submit(() -> {
+                    RegistrationRepository.Update u = repo().update(BOB, node, current -> {
+                        List<StoredBinding> next = new ArrayList<>(current);
+                        next.removeIf(b -> b.instanceId() == null);
+                        next.add(mine);
+                        return next;
+                    });
+                    if (u.before().stream().allMatch(b -> b.instanceId() == null)) {
+                        sawNoDevice.incrementAndGet();
+                    }
+                    return u;
+                }));
             }
             for (Future<?> f : done) {
                 f.get();
@@ -109,8 +119,9 @@ public abstract class RegistrationRepositoryContract extends StoreTestBase {
         } finally {
             pool.shutdownNow();
         }
-        // each change saw every earlier one: none was lost
+        // each change saw every earlier one: none was lost, and only the first found no device
         assertThat(repo().find(BOB)).hasSize(nodes);
+        assertThat(sawNoDevice).hasValue(1);
     }
 
     @Test
@@ -123,10 +134,11 @@ public abstract class RegistrationRepositoryContract extends StoreTestBase {
         repo().update(BOB, "n", c -> List.of(new StoredBinding("sip:bob@10.0.0.1", PHONE, in(Duration.ofDays(1)))));
         Instant cut = T0.plus(Duration.ofMinutes(4));
         assertThat(repo().pruneLapsed(cut, 2)).isEqualTo(2);
+        assertThat(repo().find(BOB)).as("its first anchor went first").hasSize(1);
         assertThat(repo().find("sip:u1@example.com")).isEmpty();
-        assertThat(repo().find("sip:u2@example.com")).isEmpty();
-        assertThat(repo().find("sip:u3@example.com")).hasSize(1);
-        assertThat(repo().pruneLapsed(cut, 10)).isEqualTo(1);
+        assertThat(repo().find("sip:u2@example.com")).hasSize(1);
+        assertThat(repo().pruneLapsed(cut, 10)).isEqualTo(2);
+        assertThat(repo().find("sip:u3@example.com")).isEmpty();
         assertThat(repo().pruneLapsed(cut, 10)).isZero();
         assertThat(repo().count()).isEqualTo(3);
         assertThat(repo().find(BOB)).hasSize(1);
