@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.cpmft.pf.config.CidrBlock;
@@ -50,6 +51,7 @@ import org.cpmft.pf.deferral.RetryPolicies;
 import org.cpmft.pf.media.StoreTransferDeferral;
 import org.cpmft.pf.cpm.policy.DeferralRules;
 import org.cpmft.pf.registration.RegistrationRegistry;
+import org.cpmft.pf.registration.StoredBindings;
 import org.cpmft.pf.registration.ThirdPartyRegister;
 import org.cpmft.store.DeferredStore;
 import org.slf4j.Logger;
@@ -140,18 +142,27 @@ public final class PfProcess implements AutoCloseable {
         started.push(storeWorker::shutdown);
         ExecutorService sipSender = Executors.newFixedThreadPool(4, daemon("pf-sip-out"));
         started.push(sipSender::shutdown);
-        RegistrationRegistry registrations = new RegistrationRegistry(Clock.systemUTC());
+        DeferralSettings deferralSettings = deferralSettings(config);
+        // shared by the nodes through the store: an INVITE may reach another node than the REGISTER did
+        RegistrationRegistry registrations = new RegistrationRegistry(Clock.systemUTC(),
+                new StoredBindings(store.registrations(), deferralSettings.nodeId()));
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                registrations.pruneLapsed(1000);
+            } catch (RuntimeException e) {
+                LOG.warn("pruning lapsed registrations failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.MINUTES);
         String userAgent = config.sip().serverHeader();
         DeferredDelivery delivery = new DeferredDelivery(store, registrations,
                 new SipDeliveryAttempt(relay, userAgent, config.sip().inviteTimeout(), 64 * 1024, timer, sipSender),
                 new SipNotificationSender(userAgent, timer),
                 () -> RetryPolicies.from(inForce.get().retry()),
-                deferralSettings(config), registry, Clock.systemUTC());
+                deferralSettings, registry, Clock.systemUTC());
         started.push(delivery);
         StoreTransferDeferral deferral = new StoreTransferDeferral(
                 new DeferralRules(Role.valueOf(config.policy().deferOn().name())), registrations, delivery.intake(),
                 storeWorker, config.msrp().advertisedHost());
-        registrations.addListener(deferral);
         SipEventListener registerFeed = new SipEventListener() {
             @Override
             public void thirdPartyRegister(ThirdPartyRegisterView r) {
@@ -159,6 +170,9 @@ public final class PfProcess implements AutoCloseable {
                     registrations.apply(ThirdPartyRegister.parse(r.to(), r.expires(), r.bodyContentType(), r.body()));
                 } catch (IllegalArgumentException e) {
                     LOG.warn("third-party REGISTER not understood: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    // the periodic retry still delivers; the S-CSCF's next REGISTER (refresh) stores it
+                    LOG.warn("third-party REGISTER not stored: {}", e.toString());
                 }
             }
         };

@@ -3,8 +3,6 @@ package org.cpmft.pf.media;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.cpmft.msrp.relay.RelaySessionPair;
@@ -17,25 +15,20 @@ import org.cpmft.pf.cpm.sdp.FileTransferStream;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.deferral.DeferralIntake;
 import org.cpmft.pf.deferral.DeferralRequest;
-import org.cpmft.pf.registration.RegistrationEvent;
-import org.cpmft.pf.registration.RegistrationListener;
 import org.cpmft.pf.registration.RegistrationRegistry;
-import org.cpmft.pf.registration.UserUri;
 import org.cpmft.pf.sip.TransferDeferral;
 
 /**
  * Deferral through the relay and the deferred store: the relay stands in for the recipient and
  * the file goes into the store (OMA CPM 8.2.3.1, 8.3.3.1; rules in {@link DeferralRules}).
  */
-public final class StoreTransferDeferral implements TransferDeferral, RegistrationListener {
+public final class StoreTransferDeferral implements TransferDeferral {
 
     private final DeferralRules rules;
     private final RegistrationRegistry registrations;
     private final DeferralIntake intake;
     private final Executor storeWorker;
     private final String msrpHost;
-    /** Users this node has seen a third-party REGISTER for: only their absence is known, not guessed. */
-    private final Set<String> known = ConcurrentHashMap.newKeySet();
 
     public StoreTransferDeferral(DeferralRules rules, RegistrationRegistry registrations, DeferralIntake intake,
                                  Executor storeWorker, String msrpHost) {
@@ -47,14 +40,9 @@ public final class StoreTransferDeferral implements TransferDeferral, Registrati
     }
 
     @Override
-    public void registrationChanged(RegistrationEvent event) {
-        known.add(event.user());
-    }
-
-    @Override
     public Optional<DeferralCause> atOnce(Invite invite) {
-        String recipient = UserUri.normalize(invite.recipient());
-        if (!known.contains(recipient) || registrations.isRegistered(recipient)) {
+        // Only a known absence (a REGISTER seen by any node) defers at once; an unknown user's INVITE goes on.
+        if (registrations.status(invite.recipient()) != RegistrationRegistry.Status.NOT_REGISTERED) {
             return Optional.empty();
         }
         return rules.onRecipientNotRegistered(invite.role(), false);

@@ -1,38 +1,75 @@
 package org.cpmft.pf.registration;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registration state of the served users of this PF node, fed by third-party REGISTERs. Each
- * binding lapses at its expiry time by the clock, without any REGISTER (queries ignore lapsed
- * bindings; {@link #purgeExpired()} frees their memory).
+ * Registration state of the served users, fed by third-party REGISTERs. Each binding lapses at its
+ * expiry time by the clock, without any REGISTER: queries compare the stored expiry with now.
  *
- * <p>State is per node: a REGISTER reaches one node. Deferred delivery does not depend on every
- * node knowing every registration, since any node's periodic retry also delivers
- * (docs/deferred-delivery.md).
+ * <p>The bindings live in a {@link BindingStore}. With several nodes it is the deferred store
+ * ({@link StoredBindings}): a REGISTER reaches one node, and an INVITE for the same user may reach
+ * another, which must decide from the same state (docs/deferred-delivery.md, "Registration
+ * state"). Nothing is cached in memory: any cached answer, "registered" as much as "not
+ * registered", can be overturned at any time by a REGISTER reaching another node, and a read is
+ * one indexed lookup.
  *
- * <p>Thread-safe: updates of one user are atomic; listeners run after the update, outside it.
+ * <p>A user's bindings are kept for {@link #knownFor()} after they lapse (a deregistration leaves
+ * a lapsed placeholder): meanwhile the user is {@link Status#NOT_REGISTERED}; once pruned, the user
+ * is {@link Status#UNKNOWN} again, as one this PF was never told about.
+ *
+ * <p>Listeners hear of the changes applied on this node only (the REGISTER-triggered delivery
+ * stays on the node the REGISTER reached). Thread-safe: updates of one user are atomic, across
+ * nodes too; listeners run after the update is stored, outside it.
  */
 public final class RegistrationRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationRegistry.class);
+    /** How long a user whose bindings lapsed stays known as unregistered. */
+    public static final Duration DEFAULT_KNOWN_FOR = Duration.ofDays(1);
+
+    /** What the PF knows of a user's registration. */
+    public enum Status {
+        /** At least one live binding. */
+        REGISTERED,
+        /** A third-party REGISTER was seen for the user, and no binding is live now. */
+        NOT_REGISTERED,
+        /**
+         * No REGISTER seen (or long ago, or the store could not be read): the PF cannot tell, and
+         * the network has to (the INVITE goes on).
+         */
+        UNKNOWN
+    }
 
     private final Clock clock;
-    private final Map<String, List<ContactBinding>> users = new ConcurrentHashMap<>();
+    private final BindingStore store;
+    private final Duration knownFor;
     private final List<RegistrationListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** One node's state in memory (tests, single node). */
     public RegistrationRegistry(Clock clock) {
+        this(clock, BindingStore.inMemory(), DEFAULT_KNOWN_FOR);
+    }
+
+    public RegistrationRegistry(Clock clock, BindingStore store) {
+        this(clock, store, DEFAULT_KNOWN_FOR);
+    }
+
+    public RegistrationRegistry(Clock clock, BindingStore store, Duration knownFor) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = Objects.requireNonNull(store, "store");
+        this.knownFor = Objects.requireNonNull(knownFor, "knownFor");
+        if (knownFor.isNegative()) {
+            throw new IllegalArgumentException("negative knownFor " + knownFor);
+        }
     }
 
     public void addListener(RegistrationListener listener) {
@@ -43,15 +80,24 @@ public final class RegistrationRegistry {
         listeners.remove(listener);
     }
 
-    /** Applies a third-party REGISTER, tells the listeners, and returns the change. */
+    public Duration knownFor() {
+        return knownFor;
+    }
+
+    /**
+     * Applies a third-party REGISTER, tells the listeners, and returns the change (relative to
+     * what any node had stored before).
+     *
+     * @throws RuntimeException when the store fails (nothing changed, no listener called)
+     */
     public RegistrationEvent apply(ThirdPartyRegister register) {
         Instant now = clock.instant();
-        List<ContactBinding> before = live(register.user(), now);
-        List<ContactBinding> after = users.compute(register.user(), (u, current) -> {
-            List<ContactBinding> next = next(current == null ? List.of() : liveOnly(current, now), register, now);
-            return next.isEmpty() ? null : List.copyOf(next);
+        BindingStore.Change change = store.update(register.user(), current -> {
+            List<ContactBinding> next = next(liveOnly(current, now), register, now);
+            // keeps the user known, as not registered, until pruned
+            return next.isEmpty() ? List.of(new ContactBinding(null, null, now)) : next;
         });
-        RegistrationEvent event = event(register.user(), before, after == null ? List.of() : after);
+        RegistrationEvent event = event(register.user(), liveOnly(change.before(), now), liveOnly(change.after(), now));
         LOG.debug("third-party REGISTER {} -> {}", register, event);
         for (RegistrationListener l : listeners) {
             try {
@@ -128,14 +174,27 @@ public final class RegistrationRegistry {
         return bindings.stream().filter(b -> b.isLiveAt(now)).toList();
     }
 
-    private List<ContactBinding> live(String normalizedUser, Instant now) {
-        List<ContactBinding> b = users.get(normalizedUser);
-        return b == null ? List.of() : liveOnly(b, now);
+    /**
+     * The user's registration now. Never fails: when the store cannot be read, {@code UNKNOWN}
+     * (the INVITE goes on to the network, which knows).
+     */
+    public Status status(String user) {
+        List<ContactBinding> kept;
+        try {
+            kept = store.read(UserUri.normalize(user));
+        } catch (RuntimeException e) {
+            LOG.warn("registration of {} not readable, taken as unknown: {}", user, e.toString());
+            return Status.UNKNOWN;
+        }
+        if (kept.isEmpty()) {
+            return Status.UNKNOWN;
+        }
+        return liveOnly(kept, clock.instant()).isEmpty() ? Status.NOT_REGISTERED : Status.REGISTERED;
     }
 
     /** The user's live bindings ({@code user} in any spelling {@link UserUri} accepts). */
     public List<ContactBinding> bindings(String user) {
-        return live(UserUri.normalize(user), clock.instant());
+        return liveOnly(store.read(UserUri.normalize(user)), clock.instant());
     }
 
     public boolean isRegistered(String user) {
@@ -159,25 +218,11 @@ public final class RegistrationRegistry {
         return id != null && instances(user).contains(id);
     }
 
-    /** Drops lapsed bindings and users left without any; returns how many users were dropped. */
-    public int purgeExpired() {
-        Instant now = clock.instant();
-        int[] dropped = {0};
-        for (String user : List.copyOf(users.keySet())) {
-            users.computeIfPresent(user, (u, b) -> {
-                List<ContactBinding> live = liveOnly(b, now);
-                if (live.isEmpty()) {
-                    dropped[0]++;
-                    return null;
-                }
-                return live.size() == b.size() ? b : live;
-            });
-        }
-        return dropped[0];
-    }
-
-    /** Users with at least one binding kept (lapsed ones count until purged). */
-    public int size() {
-        return users.size();
+    /**
+     * Drops up to {@code max} bindings that lapsed more than {@link #knownFor()} ago, oldest
+     * first; returns how many. Call periodically: with a bounded {@code max} each call is short.
+     */
+    public int pruneLapsed(int max) {
+        return store.pruneLapsed(clock.instant().minus(knownFor), max);
     }
 }

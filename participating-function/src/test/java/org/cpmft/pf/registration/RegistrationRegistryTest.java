@@ -77,28 +77,45 @@ class RegistrationRegistryTest {
     }
 
     @Test
-    void deregistrationRemovesTheUser() {
+    void deregistrationLeavesTheUserKnownAsNotRegistered() {
+        assertThat(registry.status(BOB)).isEqualTo(RegistrationRegistry.Status.UNKNOWN);
         registry.apply(request(600, "sip:d1@a <urn:uuid:1> 600"));
+        assertThat(registry.status(BOB)).isEqualTo(RegistrationRegistry.Status.REGISTERED);
         RegistrationEvent e = registry.apply(ThirdPartyRegister.parse(BOB, 0, null, null));
         assertThat(e.kind()).isEqualTo(RegistrationEvent.Kind.UNREACHABLE);
         assertThat(e.reachable()).isFalse();
         assertThat(registry.isRegistered(BOB)).isFalse();
-        assertThat(registry.size()).isZero();
+        assertThat(registry.bindings(BOB)).isEmpty();
+        assertThat(registry.status("sip:bob@IMS.example.com;user=phone")).isEqualTo(RegistrationRegistry.Status.NOT_REGISTERED);
     }
 
     @Test
-    void bindingsLapseByTheClockAndPurgeFreesThem() {
+    void bindingsLapseByTheClockAndTheUserIsForgottenOnlyAfterKnownFor() {
         registry.apply(request(600, "sip:d1@a <urn:uuid:1> 60", "sip:d2@b <urn:uuid:2> 600"));
         now = now.plusSeconds(61);
         assertThat(registry.instances(BOB)).containsExactly("<urn:uuid:2>");
         now = now.plusSeconds(600);
         assertThat(registry.isRegistered(BOB)).isFalse();
-        assertThat(registry.size()).isEqualTo(1);
-        assertThat(registry.purgeExpired()).isEqualTo(1);
-        assertThat(registry.size()).isZero();
+        assertThat(registry.status(BOB)).isEqualTo(RegistrationRegistry.Status.NOT_REGISTERED);
+        assertThat(registry.pruneLapsed(100)).isZero();
+
+        now = now.plus(registry.knownFor());
+        assertThat(registry.pruneLapsed(1)).as("bounded").isEqualTo(1);
+        assertThat(registry.status(BOB)).isEqualTo(RegistrationRegistry.Status.NOT_REGISTERED);
+        assertThat(registry.pruneLapsed(100)).isEqualTo(1);
+        assertThat(registry.status(BOB)).isEqualTo(RegistrationRegistry.Status.UNKNOWN);
         // registering again after lapse is "reachable" again
         assertThat(registry.apply(request(600, "sip:d1@a <urn:uuid:1> 60")).kind())
                 .isEqualTo(RegistrationEvent.Kind.REACHABLE);
+    }
+
+    @Test
+    void aRegistrationAfterLapseIsReachableEvenBeforePruning() {
+        registry.apply(request(600, "sip:d1@a <urn:uuid:1> 60"));
+        now = now.plusSeconds(61);
+        RegistrationEvent again = registry.apply(request(600, "sip:d1@a <urn:uuid:1> 60"));
+        assertThat(again.kind()).isEqualTo(RegistrationEvent.Kind.REACHABLE);
+        assertThat(again.newInstances()).containsExactly("<urn:uuid:1>");
     }
 
     @Test
