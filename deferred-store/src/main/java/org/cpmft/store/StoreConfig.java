@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param user      database user
  * @param password  database password (may be empty)
  * @param poolSize  maximum JDBC connections held by this node
- * @param chunkSize octets per content row; a partial last row is rewritten as it grows
+ * @param chunkSize the content writer's buffer: octets per content row, fewer where a flush cut
+ *                  it (a flush appends what it makes durable as a row of its own)
  */
 public record StoreConfig(String jdbcUrl, String user, String password, int poolSize, int chunkSize) {
     public static final int DEFAULT_POOL_SIZE = 8;

@@ -33,12 +33,14 @@ import org.cpmft.store.transfer.FileDescription;
  * ({@link ContentWriter} / {@link ContentReader}) beside a plain sequential file write (fsync at
  * the end) and read of the same octets on the same disk, in one run, rounds interleaved.
  *
- * <p>Variants: PostgreSQL with chunk sizes and column storage modes (default EXTENDED, which tries
- * pglz compression on every chunk, and EXTERNAL, which does not); H2 for information with
- * {@code --h2}, at a smaller {@code --size}: H2 answers the reader's per-chunk query by walking the
- * earlier rows of the file, so its reads slow down as the file grows (1 GiB did not finish). Each round
+ * <p>Variants: PostgreSQL with chunk sizes, column storage EXTERNAL (what migration V2 sets: no pglz
+ * attempt on every chunk) and, with {@code --storage EXTERNAL,EXTENDED}, PostgreSQL's default for
+ * comparison; H2 for information with {@code --h2}. With {@code --flush-every N} the store flushes
+ * after every N octets as the relay does before acknowledging each SEND chunk, and a second plain
+ * file is fsynced at the same cadence: the disk's own limit for that many durable points. Each round
  * writes then reads the file once per variant; the order of variants rotates every round. Printed:
- * MiB/s per round, medians, and the median of the per-round ratios store / plain file.
+ * MiB/s per round, medians, and the median of the per-round ratios store / plain file (fsync at the
+ * end only).
  *
  * <p>Run with {@code deploy/bench/store-throughput.sh}. PostgreSQL comes from
  * {@code PF_BENCH_PG_URL}, {@code PF_BENCH_PG_USER}, {@code PF_BENCH_PG_PASSWORD}.
@@ -62,13 +64,14 @@ public final class StoreThroughputBenchmark {
      *                   of the sender (RFC 4975 section 7.3: a 200 only for durable octets)
      */
     record Options(long size, int rounds, int writeSize, List<Integer> chunkSizes, boolean h2, List<String> storages,
-                   Path dir, int flushEvery) {
+                   Path dir, int flushEvery, boolean pgFloor) {
         static Options parse(String[] args) {
             long size = 1024L * MIB;
             int rounds = 3;
             int writeSize = 64 * 1024;
             List<Integer> chunks = List.of(256 * 1024, MIB);
             boolean h2 = false;
+            boolean pgFloor = false;
             List<String> storages = List.of("EXTERNAL");
             Path dir = Path.of(System.getProperty("java.io.tmpdir"));
             int flushEvery = 0;
@@ -83,6 +86,7 @@ public final class StoreThroughputBenchmark {
                             .map(x -> x.trim().toUpperCase(Locale.ROOT)).toList();
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--flush-every" -> flushEvery = (int) parseSize(args[++i]);
+                    case "--pg-floor" -> pgFloor = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (--size 1GiB --rounds 3 --write-size 64KiB --chunks 256KiB,1MiB --h2 --storage EXTERNAL,EXTENDED"
                             + " --dir /tmp --flush-every 64KiB)");
@@ -97,7 +101,7 @@ public final class StoreThroughputBenchmark {
             if (!List.of("EXTERNAL", "EXTENDED", "MAIN").containsAll(storages)) {
                 throw new IllegalArgumentException("--storage takes EXTERNAL (the V2 migration's), EXTENDED, MAIN");
             }
-            return new Options(size, rounds, writeSize, chunks, h2, storages, dir, flushEvery);
+            return new Options(size, rounds, writeSize, chunks, h2, storages, dir, flushEvery, pgFloor);
         }
 
         static long parseSize(String s) {
@@ -173,6 +177,11 @@ public final class StoreThroughputBenchmark {
                     variants.add(new StoreVariant("pg " + kib(chunk) + " " + storage, base.withChunkSize(chunk),
                             schemaUrl));
                 }
+            }
+            if (options.pgFloor) {
+                String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schemas.get(0);
+                variants.add(new PgCopyFloor(new StoreConfig(schemaUrl, user(), password(), 4,
+                        options.chunkSizes.get(options.chunkSizes.size() - 1)), schemaUrl));
             }
             if (options.h2) {
                 h2Dir = Files.createTempDirectory(options.dir, "store-bench-h2-");
@@ -425,6 +434,109 @@ public final class StoreThroughputBenchmark {
         @Override
         public void close() {
             store.close();
+        }
+    }
+
+    /**
+     * PostgreSQL's own ceiling for the same octets in the same table, without the store: rows of
+     * the largest chunk size streamed in by one {@code COPY ... FROM STDIN (FORMAT binary)} and one
+     * commit (one WAL fsync, as the plain file's one fsync), and out by one {@code COPY ... TO
+     * STDOUT (FORMAT binary)} whose octets are counted, not checked. Not a way to store
+     * (no durable point before the end); a bound on what any code on PostgreSQL can reach here.
+     */
+    private final class PgCopyFloor implements Variant {
+        private final StoreVariant records;
+        private final String schemaUrl;
+        private final int chunk;
+
+        PgCopyFloor(StoreConfig config, String schemaUrl) {
+            this.records = new StoreVariant("records", config, null);
+            this.schemaUrl = schemaUrl;
+            this.chunk = config.chunkSize();
+        }
+
+        @Override
+        public String name() {
+            return "pg COPY floor " + kib(chunk);
+        }
+
+        @Override
+        public long write() throws Exception {
+            byte[] piece = new byte[chunk];
+            Instant now = Instant.now();
+            long start = System.nanoTime();
+            DeferredTransfer t = records.store.transfers().create(DeferredTransfer.receiving(UUID.randomUUID(),
+                    "sip:alice@bench.example", "sip:bob@bench.example",
+                    new FileDescription("big.bin", "application/octet-stream", options.size, null),
+                    now.plus(Duration.ofHours(1)), now.plus(Duration.ofDays(7))));
+            records.current = t.id();
+            try (Connection c = DriverManager.getConnection(schemaUrl, user(), password())) {
+                c.setAutoCommit(false);
+                var copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(
+                        "COPY transfer_content_chunk (transfer_id, chunk_offset, chunk_size, data) FROM STDIN"
+                                + " (FORMAT binary)");
+                ByteBuffer head = ByteBuffer.allocate(64);
+                head.put("PGCOPY\n\377\r\n\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).putInt(0).putInt(0);
+                copy.writeToCopy(head.array(), 0, head.position());
+                for (long off = 0; off < options.size; ) {
+                    int n = (int) Math.min(chunk, options.size - off);
+                    fill(piece, off, n);
+                    head.clear();
+                    head.putShort((short) 4).putInt(16).putLong(t.id().getMostSignificantBits())
+                            .putLong(t.id().getLeastSignificantBits()).putInt(8).putLong(off).putInt(4).putInt(n)
+                            .putInt(n);
+                    copy.writeToCopy(head.array(), 0, head.position());
+                    copy.writeToCopy(piece, 0, n);
+                    off += n;
+                }
+                head.clear();
+                head.putShort((short) -1);
+                copy.writeToCopy(head.array(), 0, head.position());
+                copy.endCopy();
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE deferred_transfer SET bytes_stored = " + options.size
+                            + ", state = 'STORED' WHERE id = '" + t.id() + "'");
+                }
+                c.commit();
+            }
+            return System.nanoTime() - start;
+        }
+
+        @Override
+        public long read() throws Exception {
+            long start = System.nanoTime();
+            long[] count = {0};
+            try (Connection c = DriverManager.getConnection(schemaUrl, user(), password())) {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut(
+                        "COPY (SELECT data FROM transfer_content_chunk WHERE transfer_id = '" + records.current
+                                + "' ORDER BY chunk_offset) TO STDOUT (FORMAT binary)", new java.io.OutputStream() {
+                            @Override
+                            public void write(int b) {
+                                count[0]++;
+                            }
+
+                            @Override
+                            public void write(byte[] b, int off, int len) {
+                                count[0] += len;
+                            }
+                        });
+            }
+            long t = System.nanoTime() - start;
+            if (count[0] < options.size) {
+                throw new IOException("COPY out gave " + count[0] + " octets, wrote " + options.size);
+            }
+            return t;
+        }
+
+        @Override
+        public void remove() throws SQLException {
+            records.remove();
+            sql(schemaUrl, "VACUUM transfer_content_chunk", "VACUUM deferred_transfer", "CHECKPOINT");
+        }
+
+        @Override
+        public void close() {
+            records.close();
         }
     }
 
