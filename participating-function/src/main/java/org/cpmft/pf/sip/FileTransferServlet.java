@@ -53,7 +53,10 @@ public class FileTransferServlet extends SipServlet {
     private static final String ANSWERED = "cpm.ft.answered";
     private static final String ROLE = "cpm.ft.role";
     private static final String UPSTREAM = "cpm.ft.upstream";
-    /** Marks a re-INVITE the PF forwarded; the container's isInitial() is false for forked 2xx too. */
+    /**
+     * Marks a re-INVITE the PF forwarded (its {@link MediaAnchoring.Reoffer} when re-anchored); the
+     * container's isInitial() is false for forked 2xx too.
+     */
     private static final String REINVITE = "cpm.ft.reinvite";
     private static final String UPSTREAM_SESSION = "cpm.ft.upstreamSession";
 
@@ -99,7 +102,7 @@ public class FileTransferServlet extends SipServlet {
     @Override
     protected void doInvite(SipServletRequest req) throws ServletException, IOException {
         if (!req.isInitial()) {
-            forwardInDialog(req);
+            relayReinvite(req);
             return;
         }
         SipHeaders headers = SipHeaders.of(headerMap(req));
@@ -165,6 +168,52 @@ public class FileTransferServlet extends SipServlet {
             app.setAttribute(InvitationTimer.UPSTREAM_INVITE, req);
             app.setAttribute(InvitationTimer.DOWNSTREAM_INVITE, out);
             InvitationTimer.start(getServletContext(), app, services.invitationTimeout());
+        }
+    }
+
+    /**
+     * A re-INVITE in an anchored FT dialog, from either side: the offer is checked like an initial
+     * one (CPM 7.4.1 2.b.i) and re-anchored per m-line (same file-transfer-id: same relay pair and
+     * a=path; new id: a new pair; port 0: the pair goes once the 2xx arrives). Anything else in the
+     * dialog (no anchor, deferred, no SDP) is relayed as it is.
+     */
+    private void relayReinvite(SipServletRequest req) throws IOException {
+        SipApplicationSession app = req.getApplicationSession();
+        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
+        if (anchor == null || app.getAttribute(LocalAcceptance.DEFERRED) != null) {
+            forwardInDialog(req);
+            return;
+        }
+        FtDecision decision = services.analyzer().get().analyzeInDialog(
+                new InviteDescription(SipHeaders.of(headerMap(req)), req.getContentType(), req.getRawContent(), false));
+        if (decision instanceof FtDecision.Reject r) {
+            LOG.info("re-INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
+            reject(req, r.status(), r.reasonPhrase(), r.warning().orElse(null));
+            return;
+        }
+        FtDecision.Forward forward = (FtDecision.Forward) decision;
+        if (forward.sdp().isEmpty()) {
+            forwardInDialog(req);
+            return;
+        }
+        MediaAnchoring.Reoffer reoffer;
+        try {
+            reoffer = anchor.reoffer(forward.sdp().get(),
+                    isUpstream(req) ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM);
+        } catch (IllegalArgumentException e) {
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
+            return;
+        } catch (IllegalStateException e) {
+            // RFC 3261 section 14.2: an offer crossing one still pending.
+            reject(req, 491, "Request Pending", null);
+            return;
+        }
+        LOG.debug("re-INVITE {}: m-lines {}", req.getCallId(), reoffer.changes());
+        try {
+            forwardInDialog(req, forward.body().withSdp(reoffer.forwardedOffer().format()), reoffer);
+        } catch (IOException | RuntimeException e) {
+            reoffer.abandon();
+            throw e;
         }
     }
 
@@ -283,6 +332,13 @@ public class FileTransferServlet extends SipServlet {
         SipApplicationSession app = resp.getApplicationSession();
         SipSession upstreamSession = upstreamOf(helper, resp);
         boolean success = resp.getStatus() >= 200 && resp.getStatus() < 300;
+        Object reinvite = resp.getRequest().getAttribute(REINVITE);
+        boolean initial = reinvite == null;
+        MediaAnchoring.Reoffer reoffer = reinvite instanceof MediaAnchoring.Reoffer r ? r : null;
+        if (reoffer != null && resp.getStatus() >= 300) {
+            // A failed re-INVITE leaves the session as it was (RFC 3264 section 8).
+            reoffer.abandon();
+        }
         if (resp.getStatus() >= 200) {
             InvitationTimer.cancel(app);
         }
@@ -294,13 +350,16 @@ public class FileTransferServlet extends SipServlet {
             }
             return;
         }
-        if (resp.getStatus() >= 300 && deferOnFailure(resp)) {
+        if (initial && resp.getStatus() >= 300 && deferOnFailure(resp)) {
             return;
         }
-        boolean initial = resp.getRequest().getAttribute(REINVITE) == null;
         Object answeredBy = app.getAttribute(ANSWERED);
         if (success && initial && resp.getSession().getId().equals(answeredBy)) {
             // The answering fork repeats its 2xx until the sender's ACK is relayed: nothing to do.
+            return;
+        }
+        if (success && !initial && resp.getRequest().getAttribute(ANSWERED) != null) {
+            // A repeated 2xx to a re-INVITE already relayed: the sender's ACK acknowledges it.
             return;
         }
         if (success && initial && (upstreamSession == null || answeredBy != null)) {
@@ -318,42 +377,58 @@ public class FileTransferServlet extends SipServlet {
                 resp.getStatus(), resp.getReasonPhrase());
         copyHeaders(resp, out);
         if (success) {
-            app.setAttribute(ANSWERED, resp.getSession().getId());
             if (initial) {
+                app.setAttribute(ANSWERED, resp.getSession().getId());
                 linkWinningFork(helper, upstreamSession, resp.getSession());
+            } else {
+                resp.getRequest().setAttribute(ANSWERED, Boolean.TRUE);
             }
             try {
                 ContactFeatureTags.copy(resp, out);
             } catch (ServletParseException | IllegalStateException e) {
                 LOG.debug("Contact parameters of the answer not copied: {}", e.toString());
             }
-            // A re-INVITE's answer is relayed as it is: the relay pairs stay those of the initial offer.
-            if (anchor != null && initial) {
+            if (reoffer != null) {
+                Optional<String> failure = anchorReanswer(resp, reoffer, out);
+                if (failure.isPresent()) {
+                    LOG.warn("re-INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
+                    // The offerer's session stays as it was; the far end's 2xx is only acknowledged.
+                    reoffer.abandon();
+                    resp.createAck().send();
+                    refuseAnswer(helper, upstreamSession, resp, failure.get());
+                    return;
+                }
+            } else if (anchor != null && initial) {
                 Optional<String> failure = anchorAnswer(resp, anchor, out);
                 if (failure.isPresent()) {
                     LOG.warn("INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
                     resp.createAck().send();
                     resp.getSession().createRequest("BYE").send();
-                    SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession,
-                            488, "Not Acceptable Here");
-                    refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp),
-                            "Unusable SDP answer: " + failure.get()).headerValue());
                     releaseAnchor(app);
-                    sendWithServer(refusal);
+                    refuseAnswer(helper, upstreamSession, resp, failure.get());
                     return;
                 }
             } else {
                 copyBody(resp, out);
             }
         } else if (resp.getStatus() >= 300) {
-            releaseAnchor(app);
+            if (initial) {
+                releaseAnchor(app);
+            }
             copyBody(resp, out);
         }
         // Provisional responses go without SDP: an early answer would expose the far end's path.
         sendWithServer(out);
-        if (success) {
+        if (success && initial) {
             services.listeners().forEach(SipEventListener::transferEstablished);
         }
+    }
+
+    private void refuseAnswer(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String failure)
+            throws IOException {
+        SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession, 488, "Not Acceptable Here");
+        refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp), "Unusable SDP answer: " + failure).headerValue());
+        sendWithServer(refusal);
     }
 
     /** A 480/408 of the recipient side becomes a deferred transfer when the rules say so. */
@@ -428,16 +503,57 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
+    /** Puts the relay into the answer to a re-offer; returns what is wrong with the answer, if anything. */
+    private Optional<String> anchorReanswer(SipServletResponse resp, MediaAnchoring.Reoffer reoffer,
+                                            SipServletResponse out) throws IOException {
+        try {
+            Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
+            if (sdp.isEmpty()) {
+                return Optional.of("no SDP answer in the 2xx to a re-INVITE with an offer");
+            }
+            SdpSession answer = SdpSession.parse(sdp.get());
+            SdpValidation v = OfferAnswer.validateFileTransferAnswer(reoffer.forwardedOffer(), answer);
+            if (!v.blocking().isEmpty()) {
+                return Optional.of(v.blocking().get(0).message());
+            }
+            v.problems().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
+            SdpSession anchored = reoffer.anchorAnswer(answer);
+            int newFiles = reoffer.changes().newTransfersAccepted(answer).size();
+            for (int i = 0; i < newFiles; i++) {
+                services.listeners().forEach(SipEventListener::transferReoffered);
+            }
+            out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
+            return Optional.empty();
+        } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
+            return Optional.of(e.getMessage());
+        } catch (IllegalStateException e) { // the session was released (BYE) while the re-INVITE was out
+            return Optional.of(e.getMessage());
+        }
+    }
+
     private void forwardInDialog(SipServletRequest req) throws IOException {
+        forwardInDialog(req, null, null);
+    }
+
+    /**
+     * Relays an in-dialog request to the linked leg, with {@code body} instead of the received one
+     * when given; {@code reoffer} rides on a forwarded re-INVITE until its final response.
+     */
+    private void forwardInDialog(SipServletRequest req, InviteBody body, MediaAnchoring.Reoffer reoffer)
+            throws IOException {
         B2buaHelper helper = req.getB2buaHelper();
         SipSession linked = helper.getLinkedSession(req.getSession());
         if (linked == null || !linked.isValid()) {
+            if (reoffer != null) {
+                reoffer.abandon();
+            }
             sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
             return;
         }
-        if ("BYE".equals(req.getMethod())) {
-            // The sender's BYE can overtake its ACK (UDP, one thread each): acknowledge the 2xx
-            // first, or the stack refuses to build a BYE in a dialog whose 2xx is unacknowledged.
+        if ("BYE".equals(req.getMethod()) || "INVITE".equals(req.getMethod())) {
+            // The sender's BYE or re-INVITE can overtake its ACK (UDP, one thread each): acknowledge
+            // the 2xx first, or the stack refuses to build a BYE in a dialog whose 2xx is
+            // unacknowledged, and the far end would see the re-INVITE before the ACK.
             for (SipServletMessage m : helper.getPendingMessages(linked, UAMode.UAC)) {
                 if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
                         && r.getStatus() >= 200 && r.getStatus() < 300) {
@@ -447,9 +563,13 @@ public class FileTransferServlet extends SipServlet {
         }
         SipServletRequest out = helper.createRequest(linked, req, null);
         if ("INVITE".equals(req.getMethod())) {
-            out.setAttribute(REINVITE, Boolean.TRUE);
+            out.setAttribute(REINVITE, reoffer == null ? Boolean.TRUE : reoffer);
         }
-        copyBody(req, out);
+        if (body == null) {
+            copyBody(req, out);
+        } else if (!body.isEmpty()) {
+            out.setContent(body.bytes(), body.contentTypeValue());
+        }
         out.send();
     }
 

@@ -11,6 +11,13 @@ public interface SipEventListener {
     default void transferEstablished() {
     }
 
+    /**
+     * A new file accepted in a re-INVITE of an established FT session (a reused m-line with a new
+     * file-transfer-id, or a new m-line: RFC 5547 section 8, CPM 7.4.1 2.b.i); once per file.
+     */
+    default void transferReoffered() {
+    }
+
     /** A third-party REGISTER from the S-CSCF, as header values and body. */
     default void thirdPartyRegister(ThirdPartyRegisterView register) {
     }

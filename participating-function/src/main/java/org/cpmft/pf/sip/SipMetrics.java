@@ -9,11 +9,14 @@ public final class SipMetrics implements SipEventListener {
     private final MeterRegistry registry;
     private final Counter established;
     private final Counter registers;
+    private final Counter reoffered;
 
     public SipMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.established = Counter.builder("pf_ft_sessions_established")
                 .description("File transfer sessions set up end to end (2xx relayed to the sender)").register(registry);
+        this.reoffered = Counter.builder("pf_ft_reinvite_transfers")
+                .description("New files accepted in re-INVITEs of established file transfer sessions").register(registry);
         this.registers = Counter.builder("pf_third_party_registers")
                 .description("Third-party REGISTER requests received from the S-CSCF").register(registry);
     }
@@ -27,6 +30,11 @@ public final class SipMetrics implements SipEventListener {
     @Override
     public void transferEstablished() {
         established.increment();
+    }
+
+    @Override
+    public void transferReoffered() {
+        reoffered.increment();
     }
 
     @Override

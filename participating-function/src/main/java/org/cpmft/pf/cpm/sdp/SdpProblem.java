@@ -37,6 +37,7 @@ public record SdpProblem(int mediaIndex, Code code, String detail) {
         BAD_ACCEPT_TYPES("Missing or bad a=accept-types (RFC 4975 section 8.6)"),
         MEDIA_COUNT_MISMATCH("Answer and offer differ in number of m-lines (RFC 3264 section 6)"),
         ANSWER_REOPENS_STREAM("Answer accepts a stream the offer closed (RFC 3264 section 6)"),
+        FEWER_MEDIA_IN_REOFFER("New offer has fewer m-lines than the session (RFC 3264 section 8)"),
         WRONG_ANSWER_DIRECTION("Answer direction does not match the offer (RFC 3264 section 6.1)"),
         FILE_TRANSFER_ID_MISMATCH("file-transfer-id differs from the offer (RFC 5547 section 8)"),
         FILE_SELECTOR_MISMATCH("file-selector differs from the offer (RFC 5547 section 8)");
