@@ -2,13 +2,23 @@ package org.cpmft.pf.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import org.cpmft.msrp.client.MsrpFileSender;
+import org.cpmft.msrp.client.MsrpTransferException;
+import org.cpmft.msrp.message.MsrpUri;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +113,10 @@ class ConformanceIT {
         c.add(relayed("forking: first 2xx wins, later 2xx ACKed and BYEd", "c-fork", "s-fork"));
         c.add(relayed("CANCEL forwarded with its Reason", "c-cancel", "s-cancel"));
         c.add(relayed("BYE from the recipient", "c-recipient-bye", "s-recipient-bye"));
-        c.add(relayed("re-INVITE: new file in a reused m-line, then port 0", "c-reinvite", "s-reinvite"));
+        c.add(relayed("re-INVITE: new file in a reused m-line gets a new relay path, then port 0", "c-reinvite",
+                "s-reinvite"));
+        c.add(relayed("re-INVITE with the same file-transfer-id keeps the relay path", "c-reinvite-same-id",
+                "s-reinvite-same-id"));
         c.add(refused("third-party REGISTER and de-REGISTER: 200", "c-third-party-register"));
         c.add(refused("OPTIONS: 200 with Allow", "c-options"));
         c.add(new Case("request from outside the SIP/IP core: 403", "c-untrusted", null, false, false, "127.0.0.3",
@@ -160,6 +173,88 @@ class ConformanceIT {
     @Test
     void endingATransferLeavesTheChatBesideItUp() throws Exception {
         runSideBySide(Duration.ofMillis(2000), Duration.ofMillis(200), "transfer-first");
+    }
+
+    /**
+     * RFC 5547 section 8, CPM 7.4.1 2.b: the second file of a re-INVITE (new file-transfer-id in the
+     * reused m-line) crosses the relay on a session of its own, and the re-INVITE closing the m-line
+     * with port 0 releases that session while the SIP session is still up (the scenario sends no BYE),
+     * so MSRP to the closed relay path is answered 481 and no relay session is left open.
+     */
+    @Test
+    void aNewFileOfAReinviteCrossesTheRelayAndPortZeroReleasesItsSession() throws Exception {
+        byte[] content = new byte[256 * 1024];
+        new Random(20261122L).nextBytes(content);
+        Path file = dir.resolve("second.bin");
+        Files.write(file, content);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        int recipientMsrpPort = FreePorts.next();
+        String senderPath = "msrp://127.0.0.1:" + FreePorts.next() + "/alice0002;tcp";
+        String recipientPath = "msrp://127.0.0.1:" + recipientMsrpPort + "/bob0002;tcp";
+        double sessionsBefore = metric(standard, "msrp_relay_sessions_active");
+        double reofferedBefore = metric(standard, "pf_ft_reinvite_transfers_total");
+
+        try (ProcessUnderTest receiver = ProcessUnderTest.start("msrp-receive", ProcessUnderTest.javaJar(
+                "msrp", "receive", "--listen", "127.0.0.1:" + recipientMsrpPort, "--session-id", "bob0002",
+                "--out", dir.resolve("second-received.bin").toString(), "--timeout", "40s"), Map.of(), dir)) {
+            receiver.awaitLine(l -> l.startsWith("listening"), Duration.ofSeconds(60));
+            Sipp far = Sipp.scenario("conformance/s-reinvite-new-file.xml", "new-file-uas", dir)
+                    .key("msrp_path", recipientPath).start();
+            try {
+                String sendCmd = String.join(" ", ProcessUnderTest.javaJar("msrp", "send", "--file", file.toString(),
+                        "--from-path", "'" + senderPath + "'", "--result", dir.resolve("second-sent.txt").toString(),
+                        "--to-path"));
+                Sipp sender = Sipp.scenario("conformance/c-reinvite-new-file.xml", "new-file-uac", dir)
+                        .to("127.0.0.1:" + standard.sipPort).key("callee", far.address())
+                        .key("ft_name", "second.bin").key("ft_size", Integer.toString(content.length))
+                        .key("msrp_path", senderPath).key("msrp_cmd", sendCmd)
+                        .pause(Duration.ofSeconds(10)).start();
+                assertThat(sender.awaitExit()).as("sender\n%s\n%s", sender.report(), far.report()).isZero();
+                assertThat(far.awaitExit()).as("far end\n%s", far.report()).isZero();
+                assertThat(receiver.awaitExit(Duration.ofSeconds(40))).as("receiver\n%s", receiver.output()).isZero();
+                assertThat(receiver.output()).contains("sha256=" + sha256);
+                assertThat(Files.readString(dir.resolve("second-sent.txt"))).contains("sha256=" + sha256);
+
+                // The SIP session is still up: only the port 0 re-INVITE can have closed the relay session.
+                String closedPath = relayPathAnswered(sender.messages(), "CSeq: 2 INVITE");
+                assertThat(closedPath).as("the second file went through the relay")
+                        .startsWith("msrp://127.0.0.1:" + standard.msrpPort + "/");
+                assertThatMsrpIsRefused(closedPath, senderPath);
+                assertThat(metric(standard, "msrp_relay_sessions_active")).isEqualTo(sessionsBefore);
+                assertThat(metric(standard, "pf_ft_reinvite_transfers_total")).isEqualTo(reofferedBefore + 1);
+            } finally {
+                far.kill();
+            }
+        }
+    }
+
+    /** The a=path of the 200 answering the request with this CSeq, from a SIPp message trace. */
+    private static String relayPathAnswered(String trace, String cseq) {
+        Pattern path = Pattern.compile("(?m)^a=path:(\\S+)");
+        for (String message : trace.split("\n-{20,}")) {
+            Matcher m = path.matcher(message);
+            if (message.contains("SIP/2.0 200 OK") && message.contains(cseq) && m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no 200 to " + cseq + " with a=path in\n" + trace);
+    }
+
+    private static void assertThatMsrpIsRefused(String relayPath, String fromPath) throws Exception {
+        Path probe = Files.write(dir.resolve("probe.bin"), new byte[] {1, 2, 3});
+        try (MsrpFileSender sender = new MsrpFileSender()) {
+            sender.send(probe, MsrpUri.parsePath(relayPath), MsrpUri.parse(fromPath), "application/octet-stream",
+                    MsrpFileSender.DEFAULT_CHUNK_SIZE, Duration.ofSeconds(10));
+            throw new AssertionError("MSRP to the closed relay session " + relayPath + " was accepted");
+        } catch (MsrpTransferException refused) {
+            assertThat(refused.status()).as(refused.getMessage()).isEqualTo(481);
+        }
+    }
+
+    /** A value of the PF's Prometheus endpoint (without labels), 0 when absent. */
+    private static double metric(PfUnderTest pf, String name) throws IOException, InterruptedException {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? (\\S+)$").matcher(pf.metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static void runSideBySide(Duration chatLength, Duration transferLength, String tag) throws Exception {
