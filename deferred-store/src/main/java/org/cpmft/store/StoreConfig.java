@@ -18,7 +18,8 @@ import java.util.Objects;
  */
 public record StoreConfig(String jdbcUrl, String user, String password, int poolSize, int chunkSize) {
     public static final int DEFAULT_POOL_SIZE = 8;
-    public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
+    /** Rows are cut by flushes anyway; a full row per commit only when no flush comes first. */
+    public static final int DEFAULT_CHUNK_SIZE = 1024 * 1024;
     /** The largest row we write; keeps a chunk well inside one JDBC bind and one H2 page. */
     public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
 

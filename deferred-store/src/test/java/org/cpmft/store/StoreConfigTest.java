@@ -13,7 +13,7 @@ class StoreConfigTest {
     void embeddedDefaultIsAnH2FileInTheDataDirectory(@TempDir Path dir) {
         StoreConfig c = StoreConfig.embedded(dir);
         assertThat(c.jdbcUrl()).startsWith("jdbc:h2:file:" + dir.toAbsolutePath().resolve("pf-store"));
-        assertThat(c.chunkSize()).isEqualTo(256 * 1024);
+        assertThat(c.chunkSize()).isEqualTo(1024 * 1024);
         assertThat(c.isPostgres()).isFalse();
         try (DeferredStore store = DeferredStore.open(c)) {
             assertThat(store.config()).isEqualTo(c);
