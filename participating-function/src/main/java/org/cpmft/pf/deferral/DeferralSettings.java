@@ -88,6 +88,11 @@ public record DeferralSettings(String nodeId, Duration lease, Duration tickPerio
                 metricsRefresh);
     }
 
+    public DeferralSettings withMaxInFlight(int value) {
+        return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, value, postponeDelay, attemptTimeout,
+                metricsRefresh);
+    }
+
     public DeferralSettings withBatchSize(int value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, value, maxInFlight, postponeDelay, attemptTimeout,
                 metricsRefresh);

@@ -12,9 +12,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,12 +57,20 @@ import org.slf4j.LoggerFactory;
  * sender; FAILED and NO_ANSWER retry by the policy until it gives up, which expires the transfer
  * and tells the sender.
  *
- * <p>All store work runs on this service's own threads, never on the caller's.
+ * <p>All store work runs on this service's own threads, never on the caller's: the engine's
+ * threads (timer, REGISTER triggers, claims, lease renewals; sized from the store's connection
+ * pool, since each task mostly waits on the database) and separate settling threads, so a
+ * finished attempt frees its slot at once instead of waiting behind queued triggers. A trigger
+ * that finds every slot taken makes the user's files due in the store (any node's next claim
+ * takes them) and marks a backlog; each settled attempt then claims due work at once, so the
+ * backlog drains as fast as slots free, not one timer tick at a time.
  */
 public final class DeferredDelivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeferredDelivery.class);
     /** Bounds the sweeps and claims of one tick. */
     private static final int MAX_ROUNDS = 10;
+    /** Threads writing outcomes (one transaction each). */
+    private static final int SETTLE_THREADS = 2;
 
     /** Life cycle of the service. */
     public enum State { NEW, RUNNING, STOPPING, STOPPED }
@@ -78,11 +89,16 @@ public final class DeferredDelivery implements AutoCloseable {
     private final ImdnNotices notices;
     private final DeferralIntake intake;
     private final ScheduledThreadPoolExecutor executor;
+    private final ThreadPoolExecutor settler;
     private final Map<UUID, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final RegistrationListener listener = this::registrationChanged;
     private volatile ScheduledFuture<?> ticker;
     private volatile Instant lastMetricsRefresh = Instant.EPOCH;
+    /** Due work may be waiting in the store for a free slot of this node. */
+    private final AtomicBoolean backlog = new AtomicBoolean();
+    /** A drain (claim of due work for the free slots) is queued or running. */
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     private final class InFlight {
         final DeferredTransfer transfer;
@@ -120,13 +136,29 @@ public final class DeferredDelivery implements AutoCloseable {
         this.metrics.inFlightGauge(inFlight);
         this.notices = ImdnNotices.withRandomIds(clock, policy);
         this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored);
+        int threads = engineThreads(store.config().poolSize());
+        this.executor = new ScheduledThreadPoolExecutor(threads, daemon("pf-deferral-"));
+        this.executor.setRemoveOnCancelPolicy(true);
+        this.settler = new ThreadPoolExecutor(SETTLE_THREADS, SETTLE_THREADS, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), daemon("pf-deferral-settle-"));
+    }
+
+    /**
+     * Half the store's connections (at least 2, at most 16) for the engine: its tasks mostly wait
+     * on the database, and the other half stays for the intake, the settling threads and the
+     * relay's reads of stored content.
+     */
+    static int engineThreads(int storePoolSize) {
+        return Math.max(2, Math.min(16, storePoolSize / 2));
+    }
+
+    private static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ScheduledThreadPoolExecutor(4, r -> {
-            Thread t = new Thread(r, "pf-deferral-" + n.incrementAndGet());
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
-        this.executor.setRemoveOnCancelPolicy(true);
+        };
     }
 
     /** Where the SIP side creates deferred transfers. */
@@ -211,16 +243,7 @@ public final class DeferredDelivery implements AutoCloseable {
         try {
             sweep();
             sendDueNotices();
-            int free = free();
-            for (int round = 0; round < MAX_ROUNDS && free > 0; round++) {
-                List<DeferredTransfer> due = store.transfers().claimDue(settings.nodeId(),
-                        Math.min(settings.batchSize(), free), settings.lease());
-                due.forEach(this::begin);
-                if (due.size() < Math.min(settings.batchSize(), free)) {
-                    break;
-                }
-                free = free();
-            }
+            claimDue();
             refreshMetrics(false);
         } catch (StoreException e) {
             LOG.warn("deferred delivery round failed on node {}: {}", settings.nodeId(), e.getMessage());
@@ -231,6 +254,55 @@ public final class DeferredDelivery implements AutoCloseable {
 
     private int free() {
         return settings.maxInFlight() - inFlight.size();
+    }
+
+    /**
+     * Claims due transfers for the free slots (at most {@code MAX_ROUNDS} batches). Leaves the
+     * backlog mark set when the slots ran out first, so the next settled attempt claims again.
+     */
+    private void claimDue() {
+        backlog.set(false); // before the query: a mark set while it runs is kept
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            int want = Math.min(settings.batchSize(), free());
+            if (want <= 0) {
+                backlog.set(true);
+                return;
+            }
+            List<DeferredTransfer> due = store.transfers().claimDue(settings.nodeId(), want, settings.lease());
+            due.forEach(this::begin);
+            if (due.size() < want) {
+                return;
+            }
+        }
+        backlog.set(true); // MAX_ROUNDS full batches: there may be more
+    }
+
+    /**
+     * A slot freed or work became due: claim due work now if some may be waiting. Runs on the
+     * settling threads (one drain at a time), so refilling slots never waits behind the queue of
+     * REGISTER triggers either.
+     */
+    private void drainIfBacklog() {
+        if (!backlog.get() || free() <= 0 || state.get() != State.RUNNING || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            settler.execute(() -> {
+                try {
+                    if (state.get() == State.RUNNING) {
+                        claimDue();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("claim of due deferred transfers failed on node {} (the timer retries): {}",
+                            settings.nodeId(), e.getMessage());
+                } finally {
+                    draining.set(false);
+                }
+                drainIfBacklog(); // a mark set while this drain ran, with slots free again
+            });
+        } catch (RejectedExecutionException e) {
+            draining.set(false);
+        }
     }
 
     private void sweep() {
@@ -273,6 +345,8 @@ public final class DeferredDelivery implements AutoCloseable {
                 int want = Math.min(settings.batchSize(), free());
                 if (want <= 0) {
                     makeDueFor(user);
+                    backlog.set(true);
+                    drainIfBacklog(); // slots may have freed meanwhile
                     return;
                 }
                 List<DeferredTransfer> got = store.transfers().claimForRecipient(user, settings.nodeId(), want,
@@ -292,8 +366,9 @@ public final class DeferredDelivery implements AutoCloseable {
      * (which may be an hour away), so the user's stored files become due for the next tick.
      */
     private void makeDueFor(String user) {
+        Instant now = clock.instant();
         for (DeferredTransfer t : store.transfers().findByRecipient(user)) {
-            if (t.state() == TransferState.STORED) {
+            if (t.state() == TransferState.STORED && (t.nextAttemptAt() == null || t.nextAttemptAt().isAfter(now))) {
                 store.transfers().makeDue(t.id());
             }
         }
@@ -338,7 +413,7 @@ public final class DeferredDelivery implements AutoCloseable {
         }
         stage.whenComplete((outcome, error) -> {
             try {
-                executor.execute(() -> settle(f, outcome, error));
+                settler.execute(() -> settle(f, outcome, error));
             } catch (RejectedExecutionException e) {
                 LOG.info("outcome of {} after stop; its lease runs out", t.id());
             }
@@ -403,6 +478,7 @@ public final class DeferredDelivery implements AutoCloseable {
             LOG.error("outcome of deferred transfer {} not recorded; retried when its lease runs out", t.id(), e);
         } finally {
             inFlight.remove(t.id(), f);
+            drainIfBacklog();
         }
     }
 
@@ -570,12 +646,15 @@ public final class DeferredDelivery implements AutoCloseable {
             }
         }
         executor.shutdown();
+        settler.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            settler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        settler.shutdownNow();
         state.set(State.STOPPED);
         LOG.info("deferred delivery stopped on node {}", settings.nodeId());
     }

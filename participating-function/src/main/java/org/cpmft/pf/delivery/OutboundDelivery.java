@@ -1,7 +1,6 @@
 package org.cpmft.pf.delivery;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -78,6 +77,7 @@ final class OutboundDelivery implements UacHandler {
             SipFactory factory = SipRuntime.factory();
             SipApplicationSession app = factory.createApplicationSession();
             invite = factory.createRequest(app, "INVITE", request.sender(), request.recipient());
+            OutboundProxyRoute.push(factory, invite);
             invite.addHeader("Accept-Contact", FeatureTags.acceptContactValue(CpmService.FILE_TRANSFER));
             if (request.targetInstance() != null) {
                 invite.addHeader("Accept-Contact", new SipInstance(stripBrackets(request.targetInstance()))
@@ -97,7 +97,7 @@ final class OutboundDelivery implements UacHandler {
             invite.setContent(InviteBody.ofSdp(offer.format()).bytes(), "application/sdp");
             app.setAttribute(UacHandler.KEY, this);
             source = new StoreStreamSource(request.fileSize(), request.contentType(),
-                    "deferred-" + request.transferId(), request::openContent);
+                    "deferred-" + request.transferId(), request::openContent, settings.sipSender());
             invite.send();
             noAnswer = settings.timer().schedule(this::invitationExpired,
                     settings.invitationTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -174,7 +174,10 @@ final class OutboundDelivery implements UacHandler {
             return;
         }
         RelayLeg leg = pair.answererLeg();
+        // The first window of the file is read off the relay's I/O thread while it connects.
+        CompletableFuture<Void> firstWindow = source.prefetch(request.resumeOffset());
         leg.bindRemotePath(path)
+                .thenCombine(firstWindow, (bound, read) -> bound)
                 .thenCompose(v -> leg.play(source, request.resumeOffset(), settings.chunkSize()))
                 .whenComplete((played, error) -> {
                     synchronized (OutboundDelivery.this) {
@@ -224,11 +227,7 @@ final class OutboundDelivery implements UacHandler {
             pair.close();
         }
         if (source != null) {
-            try {
-                source.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            source.close();
         }
         LOG.info("delivery of {}: {}", request.transferId(), result.describe());
         outcome.complete(result);

@@ -44,6 +44,7 @@ public final class SipNotificationSender implements NotificationSender {
             SipFactory factory = SipRuntime.factory();
             SipApplicationSession app = factory.createApplicationSession();
             SipServletRequest req = factory.createRequest(app, "MESSAGE", message.from(), message.to());
+            OutboundProxyRoute.push(factory, req);
             if (message.toInstance() != null) {
                 String urn = message.toInstance().replaceAll("^<|>$", "");
                 req.addHeader("Accept-Contact", new SipInstance(urn).acceptContactValue(CpmService.STANDALONE_MESSAGE));

@@ -270,6 +270,42 @@ abstract class DeferredDeliveryContract {
     }
 
     @Test
+    void eachSettledAttemptTakesTheNextWaitingFileWithoutWaitingForTheTimer() {
+        delivery.stop(Duration.ofMillis(200));
+        RegistrationRegistry oneSlotRegistry = new RegistrationRegistry(clock);
+        FakeSipSide oneSlotSip = new FakeSipSide();
+        // The timer's first round is an hour away: only settling attempts can claim the rest.
+        delivery = new DeferredDelivery(store, oneSlotRegistry, oneSlotSip, oneSlotSip, () -> POLICY,
+                settings("n1").withTickPeriod(Duration.ofHours(1)).withMaxInFlight(1), meters, clock);
+        delivery.start();
+        java.util.Set<UUID> stored = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] file = content(500 + i, 20 + i);
+            stored.add(deferStored(request(file).build(), file));
+        }
+
+        oneSlotRegistry.apply(ThirdPartyRegister.parse("sip:bob@ims.example.com", 600, null, null));
+        java.util.Set<UUID> offered = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            FakeSipSide.Offer o = oneSlotSip.nextOffer();
+            assertThat(delivery.attempts()).hasSize(1);
+            offered.add(o.request().transferId());
+            o.result().complete(new DeliveryOutcome.Delivered(o.request().fileSize(), BOB_PHONE));
+        }
+        assertThat(offered).isEqualTo(stored);
+        stored.forEach(id -> awaitState(id, TransferState.DELIVERED));
+        oneSlotSip.expectNoOffer(200);
+    }
+
+    @Test
+    void engineThreadsFollowTheStorePool() {
+        assertThat(DeferredDelivery.engineThreads(1)).isEqualTo(2);
+        assertThat(DeferredDelivery.engineThreads(8)).isEqualTo(4);
+        assertThat(DeferredDelivery.engineThreads(20)).isEqualTo(10);
+        assertThat(DeferredDelivery.engineThreads(200)).isEqualTo(16);
+    }
+
+    @Test
     void theTimerRetriesWithBackoffAndGivesUpAfterTheLastAttempt() {
         registerDevice(ALICE, ALICE_PHONE);
         byte[] file = content(5_000, 2);
