@@ -31,6 +31,7 @@ import org.cpmft.msrp.relay.RelaySessionPair;
  *   PAIR tag offererPath answererPath  -> OK tag offererLegUri answererLegUri   (ALLOC + BIND)
  *   CLOSE                      -> OK n           (closes every pair)
  *   CPU                        -> OK processCpuNanos
+ *   IOCPU                      -> OK cpuNanosOfEventLoopThreads   (Netty I/O threads only: no JIT, GC or this command loop)
  *   HEAP                       -> OK usedHeapAfterGc nettyDirectUsed jdkDirectUsed
  *   PEAK                       -> OK peakHeapUsed maxHeap (peaks reset)
  *   METRICS                    -> OK frames bytes backpressurePauses wireWaits pendingThrottles errors
@@ -104,6 +105,7 @@ public final class RelayProcess {
                     reply("OK " + proxy.port());
                 }
                 case "CPU" -> reply("OK " + processCpuNanos());
+                case "IOCPU" -> reply("OK " + eventLoopCpuNanos());
                 case "HEAP" -> reply(heap());
                 case "PEAK" -> reply(peak());
                 case "METRICS" -> reply(metrics());
@@ -126,6 +128,25 @@ public final class RelayProcess {
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the Netty event-loop threads (relay and proxy; named {@code ...EventLoopGroup-n-m}). Unlike
+     * the process's CPU time it leaves out the JIT compiler and GC threads, which in short runs on a fast
+     * machine can use more CPU than relaying itself.
+     */
+    static long eventLoopCpuNanos() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains("EventLoopGroup")) {
+                long ns = mx.getThreadCpuTime(t.getThreadId());
+                if (ns > 0) {
+                    total += ns;
+                }
+            }
+        }
+        return total;
     }
 
     /** Heap in use after full collections (System.gc() is a full, stop-the-world collection with G1). */

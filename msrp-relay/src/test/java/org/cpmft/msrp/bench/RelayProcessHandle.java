@@ -242,6 +242,11 @@ final class RelayProcessHandle implements AutoCloseable {
         return Long.parseLong(call("CPU")[1]);
     }
 
+    /** CPU time of the relay JVM's Netty event-loop threads. */
+    long ioCpuNanos() throws IOException, TimeoutException {
+        return Long.parseLong(call("IOCPU")[1]);
+    }
+
     Heap heap() throws IOException, TimeoutException {
         String[] r = call("HEAP");
         return new Heap(Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3]));

@@ -25,10 +25,15 @@ public final class RelayVsDirectBenchmark {
     /** BASELINE: the same relay process on the main classes of another build ({@code --baseline-classes}). */
     private enum Mode { RELAY, DIRECT, PROXY, BASELINE }
 
-    private record Run(Mode mode, SendRun send, long plannedChunks, long sinkChunks, long relayCpu, long selfCpu,
-                       RelayProcessHandle.Metrics relayDelta) {
+    private record Run(Mode mode, SendRun send, long plannedChunks, long sinkChunks, long relayCpu, long relayIoCpu,
+                       long selfCpu, RelayProcessHandle.Metrics relayDelta) {
         double relayCpuMicrosPerChunk() {
             return send.chunks() == 0 ? Double.NaN : relayCpu / 1e3 / send.chunks();
+        }
+
+        /** CPU of the relay JVM's event-loop threads only (no JIT compiler, no GC threads). */
+        double relayIoCpuMicrosPerChunk() {
+            return send.chunks() == 0 ? Double.NaN : relayIoCpu / 1e3 / send.chunks();
         }
 
         double selfCpuMicrosPerChunk() {
@@ -112,16 +117,17 @@ public final class RelayVsDirectBenchmark {
             System.out.println();
             System.out.println("| chunk | sessions | bytes/run | MB/s relay | MB/s direct | relay/direct | chunks/s relay"
                     + " | chunks/s direct | p50 us relay | p50 us direct | p99 us relay | p99 us direct"
-                    + " | relay CPU us/chunk | endpoints CPU us/chunk relay | endpoints CPU us/chunk direct"
-                    + " | MB/s TCP proxy | TCP proxy CPU us/chunk | lost |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                    + " | relay CPU us/chunk | relay I/O threads CPU us/chunk | endpoints CPU us/chunk relay"
+                    + " | endpoints CPU us/chunk direct | MB/s TCP proxy | TCP proxy CPU us/chunk"
+                    + " | TCP proxy I/O threads CPU us/chunk | lost |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             table.forEach(System.out::println);
             if (baseline != null) {
                 System.out.println();
                 System.out.println("| chunk | sessions | MB/s relay | MB/s baseline | relay/direct | baseline/direct"
-                        + " | relay/baseline | relay CPU us/chunk | baseline CPU us/chunk | p50 us relay | p50 us baseline"
-                        + " | lost |");
-                System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                        + " | relay/baseline | relay CPU us/chunk | baseline CPU us/chunk | relay I/O CPU us/chunk"
+                        + " | baseline I/O CPU us/chunk | p50 us relay | p50 us baseline | lost |");
+                System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 bench.baselineTable.forEach(System.out::println);
             }
             RelayProcessHandle.Metrics total = relay.metrics();
@@ -217,6 +223,8 @@ public final class RelayVsDirectBenchmark {
                     String.format("%.2f", Figures.median(relayVsBaseline)),
                     Figures.num(med(relayRuns, Run::relayCpuMicrosPerChunk)),
                     Figures.num(med(baselineRuns, Run::relayCpuMicrosPerChunk)),
+                    Figures.num(med(relayRuns, Run::relayIoCpuMicrosPerChunk)),
+                    Figures.num(med(baselineRuns, Run::relayIoCpuMicrosPerChunk)),
                     Figures.num(med(relayRuns, r -> r.send().latencyMicros(50))),
                     Figures.num(med(baselineRuns, r -> r.send().latencyMicros(50))),
                     Long.toString(lost), "").trim());
@@ -233,10 +241,12 @@ public final class RelayVsDirectBenchmark {
                 Figures.num(med(relayRuns, r -> r.send().latencyMicros(99))),
                 Figures.num(med(directRuns, r -> r.send().latencyMicros(99))),
                 Figures.num(med(relayRuns, Run::relayCpuMicrosPerChunk)),
+                Figures.num(med(relayRuns, Run::relayIoCpuMicrosPerChunk)),
                 Figures.num(med(relayRuns, Run::selfCpuMicrosPerChunk)),
                 Figures.num(med(directRuns, Run::selfCpuMicrosPerChunk)),
                 Figures.num(med(proxyRuns, r -> r.send().megabytesPerSecond())),
                 Figures.num(med(proxyRuns, Run::relayCpuMicrosPerChunk)),
+                Figures.num(med(proxyRuns, Run::relayIoCpuMicrosPerChunk)),
                 Long.toString(lost), "").trim();
     }
 
@@ -251,10 +261,11 @@ public final class RelayVsDirectBenchmark {
     private static void print(long chunk, int sessions, int round, Run r) {
         SendRun s = r.send();
         System.out.printf("%-6s chunk %-7s sessions %4d round %d: %8.1f MB/s %9.0f chunks/s p50 %8.0f us p99 %9.0f us"
-                        + " relay CPU %7.2f us/chunk endpoints CPU %7.2f us/chunk lost %d failed sessions %d%s%n",
+                        + " relay CPU %7.2f us/chunk (I/O threads %7.2f) endpoints CPU %7.2f us/chunk lost %d failed sessions %d%s%n",
                 r.mode(), Figures.size(chunk), sessions, round, s.megabytesPerSecond(), s.chunksPerSecond(),
                 s.latencyMicros(50), s.latencyMicros(99),
-                r.mode() != Mode.DIRECT ? r.relayCpuMicrosPerChunk() : Double.NaN, r.selfCpuMicrosPerChunk(),
+                r.mode() != Mode.DIRECT ? r.relayCpuMicrosPerChunk() : Double.NaN,
+                r.mode() != Mode.DIRECT ? r.relayIoCpuMicrosPerChunk() : Double.NaN, r.selfCpuMicrosPerChunk(),
                 r.plannedChunks() - r.sinkChunks(), s.failures(),
                 r.relayDelta() == null ? "" : String.format(" (relay: %d frames, %d backpressure pauses, %d wire waits,"
                         + " %d errors)", r.relayDelta().frames(), r.relayDelta().backpressurePauses(),
@@ -295,10 +306,12 @@ public final class RelayVsDirectBenchmark {
         RelayProcessHandle.Metrics m0 = process.metrics();
         System.gc(); // the load generator's own collections should not land inside the timed part
         long relayCpu0 = process.cpuNanos();
+        long relayIo0 = process.ioCpuNanos();
         long self0 = Figures.selfCpuNanos();
         SendRun send = sender.run(plans, false, Duration.ofSeconds(180));
         long self1 = Figures.selfCpuNanos();
         long relayCpu1 = process.cpuNanos();
+        long relayIo1 = process.ioCpuNanos();
         RelayProcessHandle.Metrics m1 = process.metrics();
         if (relayed) {
             process.closePairs();
@@ -321,6 +334,7 @@ public final class RelayVsDirectBenchmark {
                 m1.frames() - m0.frames(), m1.bytes() - m0.bytes(), m1.backpressurePauses() - m0.backpressurePauses(),
                 m1.wireWaits() - m0.wireWaits(), m1.pendingThrottles() - m0.pendingThrottles(),
                 m1.errors() - m0.errors()) : null;
-        return new Run(mode, send, chunksPerSession * sessions, sinkChunks, relayCpu1 - relayCpu0, self1 - self0, delta);
+        return new Run(mode, send, chunksPerSession * sessions, sinkChunks, relayCpu1 - relayCpu0, relayIo1 - relayIo0,
+                self1 - self0, delta);
     }
 }
