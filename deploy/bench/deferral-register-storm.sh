@@ -10,4 +10,4 @@ bench_pg_start
 # shellcheck disable=SC2086
 java ${BENCH_JVM_OPTS:--Xmx1g} -cp "$BENCH_CP" org.cpmft.pf.bench.RegisterDeliveryBenchmark \
   --jar "$BENCH_PF_JAR" --label "REGISTER storm" --users 1000 --files 10 --window 10s --rounds 1 \
-  --max-wait 300s "$@"
+  --max-wait 180s "$@"
