@@ -179,7 +179,8 @@ final class OutboundDelivery implements UacHandler {
         leg.bindRemotePath(path)
                 .thenCombine(firstWindow, (bound, read) -> bound)
                 .thenCompose(v -> leg.play(source, request.resumeOffset(), settings.chunkSize()))
-                .whenComplete((played, error) -> {
+                // The BYE and the outcome leave from the SIP side's executor, not the relay's I/O thread.
+                .whenCompleteAsync((played, error) -> {
                     synchronized (OutboundDelivery.this) {
                         if (error == null) {
                             request.progress(request.fileSize());
@@ -189,7 +190,7 @@ final class OutboundDelivery implements UacHandler {
                             finish(new DeliveryOutcome.Partial(request.resumeOffset()));
                         }
                     }
-                });
+                }, settings.sipSender());
     }
 
     private static String acceptingInstance(SipServletResponse response) {
