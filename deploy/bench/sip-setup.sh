@@ -141,7 +141,7 @@ run_step() {
   t0=$(date +%s.%N)
   (cd "$dir" && sipp -sf "$SCEN/ft-setup-uac.xml" "$remote" -i 127.0.0.1 -p $UAC_PORT -t $t \
       -r "$rate" -m "$calls" -nostdin -max_socket 2048 -recv_timeout 10000 -timer_resol 1 \
-      -timeout $((STEP_SECONDS * 4 + 30))s -timeout_error -trace_rtt -rtt_freq 1 -trace_err -trace_logs \
+      -timeout $((STEP_SECONDS * 2 + 15))s -timeout_error -trace_rtt -rtt_freq 1 -trace_err -trace_logs \
       -key callee "$callee" >sipp.out 2>&1) || rc=$?
   t1=$(date +%s.%N)
   local ok failed refused csv
