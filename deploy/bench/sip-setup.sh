@@ -6,14 +6,22 @@
 # Beside it, in the same run, the same UAC against BareSipServer: the PF's embedded container with
 # a servlet that only answers 200 (the ceiling of the container on this machine).
 # For each transport (UDP, TCP) the call rate steps up through RATES; each step places
-# rate x STEP_SECONDS calls; a target stops at its first step with a failed call. Reported per step:
-# calls placed / failed, achieved rate, p50 / p99 set-up time (INVITE sent -> 200 received, from
-# SIPp -trace_rtt, 1 ms resolution).
+# rate x STEP_SECONDS calls; a target stops at its first step with a failed call (unless
+# KEEP_GOING is set). Reported per step: calls placed / failed, of those refused with 503 (overload
+# control), achieved rate (successful calls / wall time of the step), p50 / p99 set-up time
+# (INVITE sent -> 200 received, from SIPp -trace_rtt, 1 ms resolution, successful calls).
+#
+# Targets: pf (this tree's PF), bare (the bare servlet), pf-before (the PF jar named by BEFORE_JAR,
+# e.g. a build of an older commit, for before/after figures in one run) and pf-alt (this tree's PF
+# with ALT_JAVA_OPTS added, e.g. -Dgov.nist.javax.sip.THREAD_POOL_SIZE=8). Every target's server
+# runs during the whole run, so each step sees the same machine.
 #
 # Environment: RATES (default "250 500 750 1000 1250 1500 2000"), STEP_SECONDS (4), TRANSPORTS
-# ("udp tcp"), TARGETS ("pf bare"), BASE_PORT (first of 8 consecutive free ports, 25060),
-# PF_JAVA_OPTS (JVM options of both servers), MVN_OFFLINE (-o; set empty to allow downloads),
-# KEEP_WORK (set: keep logs and SIPp traces in the work directory), DEFER_ON (see below).
+# ("udp tcp"), TARGETS ("pf bare"), WARMUP_SECONDS (10, at 200 calls/s per target, not reported),
+# BASE_PORT (first of 12 consecutive free ports, 25060), PF_JAVA_OPTS (JVM options of every server),
+# PF_ENV (extra environment of the PFs, e.g. "PF_SIP_MAX_SETUPS_IN_PROGRESS=0"), BEFORE_JAR,
+# ALT_JAVA_OPTS, KEEP_GOING, MVN_OFFLINE (-o; set empty to allow downloads), KEEP_WORK (set: keep
+# logs and SIPp traces in the work directory), DEFER_ON (see below).
 # Needs: sipp, java 17, maven; msrp-relay and deferred-store installed in ~/.m2
 # (mvn -q -o install -DskipTests -pl msrp-relay,deferred-store).
 set -euo pipefail
@@ -22,8 +30,12 @@ RATES="${RATES:-250 500 750 1000 1250 1500 2000}"
 STEP_SECONDS="${STEP_SECONDS:-4}"
 TRANSPORTS="${TRANSPORTS:-udp tcp}"
 TARGETS="${TARGETS:-pf bare}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
 BASE_PORT="${BASE_PORT:-25060}"
 PF_JAVA_OPTS="${PF_JAVA_OPTS:-}"
+PF_ENV="${PF_ENV:-}"
+ALT_JAVA_OPTS="${ALT_JAVA_OPTS:-}"
+KEEP_GOING="${KEEP_GOING:-}"
 # The UAC reaches the PF in the originating role. With deferral on that side (the product default)
 # every call's failed MSRP connect to the far end hands the transfer to the deferred store
 # (CPM 7.4.5 stand-in), which is the deferral benchmark's subject, not set-up: by default the PF
@@ -47,6 +59,7 @@ trap 'exit 143' TERM
 
 PF_PORT=$BASE_PORT; PF_MSRP=$((BASE_PORT + 1)); PF_HTTP=$((BASE_PORT + 2))
 BARE_PORT=$((BASE_PORT + 3)); UAS_PORT=$((BASE_PORT + 4)); UAC_PORT=$((BASE_PORT + 5))
+BEFORE_PORT=$((BASE_PORT + 6)); ALT_PORT=$((BASE_PORT + 9))   # each + MSRP + HTTP ports
 SCEN="$ROOT/deploy/sipp/bench"
 
 echo "bench: building participating-function (no tests)" >&2
@@ -54,6 +67,10 @@ echo "bench: building participating-function (no tests)" >&2
 # Private copies: a concurrent build cannot swap classes under a running benchmark.
 cp "$ROOT/participating-function/target/participating-function.jar" "$WORK/pf.jar"
 cp -r "$ROOT/participating-function/target/test-classes" "$WORK/test-classes"
+case " $TARGETS " in *" pf-before "*)
+  [ -f "${BEFORE_JAR:-}" ] || { echo "bench: target pf-before needs BEFORE_JAR (a PF jar)" >&2; exit 2; }
+  cp "$BEFORE_JAR" "$WORK/pf-before.jar";;
+esac
 ADD_OPENS="--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.util.concurrent=ALL-UNNAMED --add-opens java.rmi/sun.rmi.transport=ALL-UNNAMED"
 
 await_line() { # file pattern seconds
@@ -65,18 +82,34 @@ await_line() { # file pattern seconds
   echo "bench: '$2' did not appear in $1:" >&2; tail -20 "$1" >&2; return 1
 }
 
+start_pf() { # name jar sip-port extra-java-opts
+  local name=$1 jar=$2 port=$3 opts=$4
+  mkdir -p "$WORK/$name-data"
+  env PF_SIP_HOST=127.0.0.1 PF_SIP_PORT=$port PF_MSRP_HOST=127.0.0.1 PF_MSRP_PORT=$((port + 1)) \
+    PF_HTTP_HOST=127.0.0.1 PF_HTTP_PORT=$((port + 2)) PF_STORE_DATA_DIR="$WORK/$name-data" \
+    PF_POLICY_DEFER_ON="$DEFER_ON" $PF_ENV \
+    java $PF_JAVA_OPTS $opts -jar "$jar" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+}
+
 start_servers() {
-  mkdir -p "$WORK/pf-data" "$WORK/bare"
-  env PF_SIP_HOST=127.0.0.1 PF_SIP_PORT=$PF_PORT PF_MSRP_HOST=127.0.0.1 PF_MSRP_PORT=$PF_MSRP \
-    PF_HTTP_HOST=127.0.0.1 PF_HTTP_PORT=$PF_HTTP PF_STORE_DATA_DIR="$WORK/pf-data" \
-    PF_POLICY_DEFER_ON="$DEFER_ON" \
-    java $PF_JAVA_OPTS -jar "$WORK/pf.jar" >"$WORK/pf.log" 2>&1 &
-  PIDS+=($!)
-  java $PF_JAVA_OPTS $ADD_OPENS -cp "$ROOT/deploy/bench/bare-servlet:$WORK/test-classes:$WORK/pf.jar" \
-    org.cpmft.pf.it.BareSipServer 127.0.0.1 $BARE_PORT "$WORK/bare" >"$WORK/bare.log" 2>&1 &
-  PIDS+=($!)
-  await_line "$WORK/pf.log" "PF ready" 90
-  await_line "$WORK/bare.log" "^ready" 90
+  local t
+  for t in $TARGETS; do
+    case $t in
+      pf) start_pf pf "$WORK/pf.jar" $PF_PORT "";;
+      pf-before) start_pf pf-before "$WORK/pf-before.jar" $BEFORE_PORT "";;
+      pf-alt) start_pf pf-alt "$WORK/pf.jar" $ALT_PORT "$ALT_JAVA_OPTS";;
+      bare)
+        mkdir -p "$WORK/bare-data"
+        java $PF_JAVA_OPTS $ADD_OPENS -cp "$ROOT/deploy/bench/bare-servlet:$WORK/test-classes:$WORK/pf.jar" \
+          org.cpmft.pf.it.BareSipServer 127.0.0.1 $BARE_PORT "$WORK/bare-data" >"$WORK/bare.log" 2>&1 &
+        PIDS+=($!);;
+      *) echo "bench: unknown target $t" >&2; exit 2;;
+    esac
+  done
+  for t in $TARGETS; do
+    if [ "$t" = bare ]; then await_line "$WORK/bare.log" "^ready" 90; else await_line "$WORK/$t.log" "PF ready" 90; fi
+  done
 }
 
 start_uas() { # transport
@@ -96,52 +129,73 @@ percentile() { # csv p -> ms
 run_step() {
   local target=$1 transport=$2 rate=$3 t=u1 callee="127.0.0.1:$UAS_PORT" remote
   [ "$transport" = tcp ] && { t=t1; callee="127.0.0.1:$UAS_PORT;transport=tcp"; }
-  if [ "$target" = pf ]; then remote="127.0.0.1:$PF_PORT"; else remote="127.0.0.1:$BARE_PORT"; fi
+  case $target in
+    pf) remote="127.0.0.1:$PF_PORT";;
+    pf-before) remote="127.0.0.1:$BEFORE_PORT";;
+    pf-alt) remote="127.0.0.1:$ALT_PORT";;
+    *) remote="127.0.0.1:$BARE_PORT";;
+  esac
   local calls=$((rate * STEP_SECONDS)) dir="$WORK/step-$target-$transport-$rate"
   mkdir -p "$dir"
   local t0 t1 rc=0
   t0=$(date +%s.%N)
   (cd "$dir" && sipp -sf "$SCEN/ft-setup-uac.xml" "$remote" -i 127.0.0.1 -p $UAC_PORT -t $t \
-      -r "$rate" -m "$calls" -nostdin -max_socket 2048 -recv_timeout 10000 \
-      -timeout $((STEP_SECONDS * 4 + 30))s -timeout_error -trace_rtt -rtt_freq 1 -trace_err \
+      -r "$rate" -m "$calls" -nostdin -max_socket 2048 -recv_timeout 10000 -timer_resol 1 \
+      -timeout $((STEP_SECONDS * 2 + 15))s -timeout_error -trace_rtt -rtt_freq 1 -trace_err -trace_logs \
       -key callee "$callee" >sipp.out 2>&1) || rc=$?
   t1=$(date +%s.%N)
-  local ok failed csv
+  local ok failed refused csv
   ok=$(awk -F'|' '/Successful call/ {gsub(/ /, "", $3); v=$3} END {print v+0}' "$dir/sipp.out")
   failed=$(awk -F'|' '/Failed call/ {gsub(/ /, "", $3); v=$3} END {print v+0}' "$dir/sipp.out")
+  # A call refused with 503 ends normally in SIPp (its scenario ACKs and logs it): not a success here.
+  refused=$(cat "$dir"/*_logs.log 2>/dev/null | grep -c '^refused' || true)
+  ok=$((ok - refused)); failed=$((failed + refused))
   csv=$(ls "$dir"/*_rtt.csv 2>/dev/null | head -1)
   local p50=- p99=-
   if [ -n "$csv" ]; then p50=$(percentile "$csv" 50); p99=$(percentile "$csv" 99); fi
   local achieved
   achieved=$(awk -v n="$ok" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$transport" "$target" "$rate" "$calls" \
-    "$failed" "$achieved" "$p50" "$p99"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$transport" "$target" "$rate" "$calls" \
+    "$failed" "$refused" "$achieved" "$p50" "$p99"
   if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$ok" -ne "$calls" ]; then return 1; fi
   return 0
 }
 
 start_servers
 echo "bench: PF on 127.0.0.1:$PF_PORT, bare servlet on 127.0.0.1:$BARE_PORT; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-echo "| transport | target | offered calls/s | calls | failed | achieved calls/s | p50 set-up ms | p99 set-up ms |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| transport | target | offered calls/s | calls | failed | of which 503 | achieved calls/s | p50 set-up ms | p99 set-up ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for transport in $TRANSPORTS; do
   start_uas "$transport"
   for target in $TARGETS; do   # JIT warm-up, not reported
-    STEP_SECONDS_SAVED=$STEP_SECONDS; STEP_SECONDS=3
+    STEP_SECONDS_SAVED=$STEP_SECONDS; STEP_SECONDS=$WARMUP_SECONDS
     run_step "$target" "$transport" 200 >/dev/null || true
     STEP_SECONDS=$STEP_SECONDS_SAVED
   done
-  declare -A stopped=() best=()
+  sleep 2
+  declare -A stopped=() best=() failed_once=()
   for rate in $RATES; do
     for target in $TARGETS; do
       [ -n "${stopped[$target]:-}" ] && continue
-      if run_step "$target" "$transport" "$rate"; then best[$target]=$rate; else stopped[$target]=1; fi
+      if run_step "$target" "$transport" "$rate"; then
+        if [ -z "${failed_once[$target]:-}" ]; then best[$target]=$rate; fi
+      else
+        failed_once[$target]=1
+        if [ -z "$KEEP_GOING" ]; then stopped[$target]=1; fi
+      fi
     done
   done
   for target in $TARGETS; do
     echo "bench: $transport $target: highest offered rate with 0 failed calls: ${best[$target]:-none}" >&2
   done
-  unset stopped best
+  unset stopped best failed_once
   kill "$UAS_PID" 2>/dev/null || true; wait "$UAS_PID" 2>/dev/null || true
 done
-echo "bench: PF log warnings/errors: $(grep -c -E ' (WARN|ERROR) ' "$WORK/pf.log")" >&2
+for target in $TARGETS; do
+  case $target in pf) port=$PF_PORT;; pf-before) port=$BEFORE_PORT;; pf-alt) port=$ALT_PORT;; *) port=;; esac
+  if [ -n "$port" ] && command -v curl >/dev/null; then
+    echo "bench: $target overload control: $(curl -s "http://127.0.0.1:$((port + 2))/metrics" \
+      | grep -E '^pf_sip_(setups_in_progress|overload_refused)' | tr '\n' ' ')" >&2
+  fi
+  echo "bench: $target log warnings/errors: $(grep -c -E ' (WARN|ERROR) ' "$WORK/$target.log" || true)" >&2
+done

@@ -39,6 +39,7 @@ import org.cpmft.pf.ops.HealthRegistry;
 import org.cpmft.pf.ops.JvmMetrics;
 import org.cpmft.pf.ops.OpsHttpServer;
 import org.cpmft.pf.sip.EmbeddedSipContainer;
+import org.cpmft.pf.sip.SetupAdmission;
 import org.cpmft.pf.sip.PfServices;
 import org.cpmft.pf.sip.SipMetrics;
 import org.cpmft.pf.sip.SipEventListener;
@@ -182,11 +183,14 @@ public final class PfProcess implements AutoCloseable {
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
                 config.sip().serverHeader(), List.of(new SipMetrics(registry), registerFeed), deferral,
                 config.sip().inviteTimeout()));
+        SetupAdmission admission = new SetupAdmission(new SetupAdmission.Limits(config.sip().maxSetupsInProgress(),
+                config.sip().maxSetupRate(), config.sip().overloadRetryAfter()));
+        SipMetrics.bindOverloadControl(registry, admission);
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
                 config.sip().transports().stream().map(Transport::token).toList(),
                 config.sip().outboundProxy().map(Object::toString).orElse(null),
-                config.store().dataDir().resolve("sip-container")));
+                config.store().dataDir().resolve("sip-container"), admission, config.sip().serverHeader()));
         started.push(sip);
         sip.start();
         delivery.start();

@@ -23,6 +23,13 @@ public final class ConfigKeys {
             "Value of the Server header in responses and User-Agent in requests the PF originates.");
     public static final ConfigKey SIP_INVITE_TIMEOUT = key("sip", "inviteTimeout", "30s",
             "Provider-policy invitation timeout: how long an INVITE may go unanswered before the PF defers.");
+    public static final ConfigKey SIP_MAX_SETUPS_IN_PROGRESS = key("sip", "maxSetupsInProgress", "200",
+            "Overload control: most session set-ups in progress (initial INVITE until the far end's first answer "
+                    + "other than 100, or the sender's ACK/CANCEL); beyond it new INVITEs get 503 with Retry-After. 0: no limit.");
+    public static final ConfigKey SIP_MAX_SETUP_RATE = key("sip", "maxSetupRate", "0",
+            "Overload control: most new INVITEs admitted per second; beyond it 503 with Retry-After. 0: no limit.");
+    public static final ConfigKey SIP_OVERLOAD_RETRY_AFTER = key("sip", "overloadRetryAfter", "5s",
+            "Retry-After (whole seconds) of the 503 sent to an INVITE refused by overload control.");
 
     public static final ConfigKey MSRP_HOST = key("msrp", "host", "127.0.0.1", "Address the MSRP relay binds to.");
     public static final ConfigKey MSRP_PORT = key("msrp", "port", "2855", "MSRP (TCP) listening port.");
@@ -91,7 +98,8 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(
             SIP_HOST, SIP_PORT, SIP_TRANSPORTS, SIP_OUTBOUND_PROXY, SIP_TRUSTED_CORE, SIP_DEFAULT_ROLE,
-            SIP_SERVER_HEADER, SIP_INVITE_TIMEOUT,
+            SIP_SERVER_HEADER, SIP_INVITE_TIMEOUT, SIP_MAX_SETUPS_IN_PROGRESS, SIP_MAX_SETUP_RATE,
+            SIP_OVERLOAD_RETRY_AFTER,
             MSRP_HOST, MSRP_PORT, MSRP_ADVERTISED_HOST, MSRP_TLS_PORT, MSRP_TLS_CERTIFICATE, MSRP_TLS_PRIVATE_KEY,
             MSRP_MAX_HEADER_BYTES, MSRP_MAX_HEADERS, MSRP_IDLE_TIMEOUT,
             STORE_JDBC_URL, STORE_USER, STORE_PASSWORD, STORE_DATA_DIR, STORE_POOL_SIZE, STORE_CHUNK_SIZE,

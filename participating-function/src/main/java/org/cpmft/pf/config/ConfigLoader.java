@@ -113,7 +113,10 @@ public final class ConfigLoader {
                 v.list(ConfigKeys.SIP_TRUSTED_CORE, CidrBlock::parse),
                 v.parsed(ConfigKeys.SIP_DEFAULT_ROLE, s -> choice(PfRole.class, s)),
                 v.text(ConfigKeys.SIP_SERVER_HEADER),
-                v.duration(ConfigKeys.SIP_INVITE_TIMEOUT)));
+                v.duration(ConfigKeys.SIP_INVITE_TIMEOUT),
+                v.integer(ConfigKeys.SIP_MAX_SETUPS_IN_PROGRESS),
+                v.integer(ConfigKeys.SIP_MAX_SETUP_RATE),
+                v.duration(ConfigKeys.SIP_OVERLOAD_RETRY_AFTER)));
 
         MsrpConfig msrp = v.section(() -> {
             String host = v.text(ConfigKeys.MSRP_HOST);

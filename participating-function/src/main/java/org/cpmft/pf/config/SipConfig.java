@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param trustedCore   networks allowed to send requests to the PF (the S-CSCFs)
  * @param defaultRole   the role assumed when the request does not say which side it is for
  * @param inviteTimeout provider-policy time an invitation may ring before the PF defers
+ * @param maxSetupsInProgress overload control: set-ups in progress beyond which new INVITEs get 503; 0 none
+ * @param maxSetupRate  overload control: new INVITEs admitted per second; 0 none
+ * @param overloadRetryAfter Retry-After of those 503s
  */
 public record SipConfig(
         String host,
@@ -23,7 +26,10 @@ public record SipConfig(
         List<CidrBlock> trustedCore,
         PfRole defaultRole,
         String serverHeader,
-        Duration inviteTimeout) {
+        Duration inviteTimeout,
+        int maxSetupsInProgress,
+        int maxSetupRate,
+        Duration overloadRetryAfter) {
 
     public SipConfig {
         Check.host("sip.host", host);
@@ -43,6 +49,12 @@ public record SipConfig(
         Check.present("sip.defaultRole", defaultRole);
         Check.headerText("sip.serverHeader", serverHeader);
         Check.positive("sip.inviteTimeout", inviteTimeout);
+        Check.intRange("sip.maxSetupsInProgress", maxSetupsInProgress, 0, 1_000_000);
+        Check.intRange("sip.maxSetupRate", maxSetupRate, 0, 1_000_000);
+        Check.positive("sip.overloadRetryAfter", overloadRetryAfter);
+        if (overloadRetryAfter.toSeconds() < 1) {
+            throw new ConfigException("sip.overloadRetryAfter", "must be at least 1s (Retry-After is in whole seconds)");
+        }
     }
 
     /** True when a request from this address comes from the trusted SIP/IP core. */

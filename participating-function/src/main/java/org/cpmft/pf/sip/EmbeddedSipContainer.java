@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
@@ -31,12 +32,24 @@ public final class EmbeddedSipContainer implements AutoCloseable {
 
     public static final String APP_NAME = "cpm-ft-pf";
 
-    /** Where and how the container listens. */
+    /**
+     * Where and how the container listens.
+     *
+     * @param admission    overload control of new INVITEs ({@link OverloadValve}); null: none
+     * @param serverHeader Server header of the overload 503s
+     */
     public record Settings(String host, int port, List<String> transports, String outboundProxy,
-                           Path workDir) {
+                           Path workDir, SetupAdmission admission, String serverHeader) {
+
+        public Settings(String host, int port, List<String> transports, String outboundProxy, Path workDir) {
+            this(host, port, transports, outboundProxy, workDir, null, null);
+        }
     }
 
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
     private final Settings settings;
+    private final String admissionId = "pf-" + INSTANCES.incrementAndGet();
     private SipStandardService service;
 
     public EmbeddedSipContainer(Settings settings) {
@@ -64,6 +77,10 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         service.setGatherStatistics(false);
         service.setCongestionControlCheckingInterval(-1);
         service.setConcurrencyControlMode("SipApplicationSession");
+        if (settings.admission() != null && settings.admission().limits().any()) {
+            OverloadValve.register(admissionId, settings.admission(), settings.serverHeader());
+            SipRuntime.publish(settings.admission());
+        }
         service.setSipStackProperties(stackProperties());
         if (settings.outboundProxy() != null && !settings.outboundProxy().isBlank()) {
             service.setOutboundProxy(hostPort(settings.outboundProxy()));
@@ -160,6 +177,14 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", "8");
         p.setProperty("org.mobicents.servlet.sip.USER_AGENT_HEADER", "");
+        // Tuning without a rebuild: -Dgov.nist.javax.sip.THREAD_POOL_SIZE=8 and the like win.
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("gov.nist.javax.sip.") || k.startsWith("javax.sip."))
+                .forEach(k -> p.setProperty(k, System.getProperty(k)));
+        if (settings.admission() != null && settings.admission().limits().any()) {
+            p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", OverloadValve.class.getName());
+            p.setProperty(OverloadValve.ADMISSION_ID, admissionId);
+        }
         return p;
     }
 
@@ -194,6 +219,7 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         if (service == null) {
             return;
         }
+        OverloadValve.unregister(admissionId);
         try {
             service.stop();
             service.destroy();

@@ -332,6 +332,7 @@ public class FileTransferServlet extends SipServlet {
         SipApplicationSession app = resp.getApplicationSession();
         SipSession upstreamSession = upstreamOf(helper, resp);
         boolean success = resp.getStatus() >= 200 && resp.getStatus() < 300;
+        SipRuntime.setupAnswered(upstreamSession); // overload control: the far end has answered
         Object reinvite = resp.getRequest().getAttribute(REINVITE);
         boolean initial = reinvite == null;
         MediaAnchoring.Reoffer reoffer = reinvite instanceof MediaAnchoring.Reoffer r ? r : null;

@@ -1,6 +1,8 @@
 package org.cpmft.pf.sip;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** Counters of what the servlet does with FT requests, for /metrics. */
@@ -19,6 +21,14 @@ public final class SipMetrics implements SipEventListener {
                 .description("New files accepted in re-INVITEs of established file transfer sessions").register(registry);
         this.registers = Counter.builder("pf_third_party_registers")
                 .description("Third-party REGISTER requests received from the S-CSCF").register(registry);
+    }
+
+    /** Overload control: set-ups in progress and INVITEs refused with 503. */
+    public static void bindOverloadControl(MeterRegistry registry, SetupAdmission admission) {
+        Gauge.builder("pf_sip_setups_in_progress", admission, SetupAdmission::inProgress)
+                .description("Session set-ups in progress as overload control counts them").register(registry);
+        FunctionCounter.builder("pf_sip_overload_refused", admission, SetupAdmission::refused)
+                .description("Initial INVITEs refused with 503 by overload control").register(registry);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.cpmft.pf.sip;
 import java.util.concurrent.CompletableFuture;
 
 import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipSession;
 
 /**
  * The container's SIP factory, for requests the PF originates outside any incoming request
@@ -11,12 +12,28 @@ import javax.servlet.sip.SipFactory;
 public final class SipRuntime {
 
     private static final CompletableFuture<SipFactory> FACTORY = new CompletableFuture<>();
+    private static volatile SetupAdmission admission;
 
     private SipRuntime() {
     }
 
     static void publish(SipFactory factory) {
         FACTORY.complete(factory);
+    }
+
+    static void publish(SetupAdmission overloadControl) {
+        admission = overloadControl;
+    }
+
+    /**
+     * The far end answered a set-up (the servlet sees no 100): for overload control it is no
+     * longer in progress. {@code upstream} is the sender's leg.
+     */
+    static void setupAnswered(SipSession upstream) {
+        SetupAdmission a = admission;
+        if (a != null && upstream != null) {
+            a.finished(SetupAdmission.key(upstream.getCallId(), upstream.getRemoteParty().getParameter("tag")));
+        }
     }
 
     public static SipFactory factory() {
