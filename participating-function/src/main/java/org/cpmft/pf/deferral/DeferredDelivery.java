@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.registration.RegistrationEvent;
@@ -91,6 +93,11 @@ public final class DeferredDelivery implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private final ThreadPoolExecutor settler;
     private final Map<UUID, InFlight> inFlight = new ConcurrentHashMap<>();
+    /**
+     * One permit per delivery slot: taken before a claim, so claims running at once on the
+     * engine and settling threads never start more than {@code maxInFlight} attempts together.
+     */
+    private final Semaphore slots;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final RegistrationListener listener = this::registrationChanged;
     private volatile ScheduledFuture<?> ticker;
@@ -134,6 +141,7 @@ public final class DeferredDelivery implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = new DeferralMetrics(meters);
         this.metrics.inFlightGauge(inFlight);
+        this.slots = new Semaphore(settings.maxInFlight());
         this.notices = ImdnNotices.withRandomIds(clock, policy);
         this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored);
         int threads = engineThreads(store.config().poolSize());
@@ -253,7 +261,34 @@ public final class DeferredDelivery implements AutoCloseable {
     }
 
     private int free() {
-        return settings.maxInFlight() - inFlight.size();
+        return slots.availablePermits();
+    }
+
+    /** Takes up to {@code want} free slots; each claimed transfer keeps one, the rest are given back. */
+    private int reserve(int want) {
+        int n = 0;
+        while (n < want && slots.tryAcquire()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** What one claim took; {@code exhausted} when the store had fewer due than slots were free. */
+    private record Claim(List<DeferredTransfer> got, boolean exhausted) { }
+
+    /** Claims for the free slots, at most {@code batchSize}; null when no slot is free. */
+    private Claim claimWithSlots(IntFunction<List<DeferredTransfer>> claim) {
+        int reserved = reserve(settings.batchSize());
+        if (reserved == 0) {
+            return null;
+        }
+        List<DeferredTransfer> got = List.of();
+        try {
+            got = claim.apply(reserved);
+            return new Claim(got, got.size() < reserved);
+        } finally {
+            slots.release(reserved - got.size());
+        }
     }
 
     /**
@@ -263,14 +298,13 @@ public final class DeferredDelivery implements AutoCloseable {
     private void claimDue() {
         backlog.set(false); // before the query: a mark set while it runs is kept
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            int want = Math.min(settings.batchSize(), free());
-            if (want <= 0) {
+            Claim due = claimWithSlots(n -> store.transfers().claimDue(settings.nodeId(), n, settings.lease()));
+            if (due == null) {
                 backlog.set(true);
                 return;
             }
-            List<DeferredTransfer> due = store.transfers().claimDue(settings.nodeId(), want, settings.lease());
-            due.forEach(this::begin);
-            if (due.size() < want) {
+            due.got().forEach(this::begin);
+            if (due.exhausted()) {
                 return;
             }
         }
@@ -342,17 +376,16 @@ public final class DeferredDelivery implements AutoCloseable {
     private void deliverFor(String user) {
         try {
             for (int round = 0; round < MAX_ROUNDS; round++) {
-                int want = Math.min(settings.batchSize(), free());
-                if (want <= 0) {
+                Claim got = claimWithSlots(
+                        n -> store.transfers().claimForRecipient(user, settings.nodeId(), n, settings.lease()));
+                if (got == null) {
                     makeDueFor(user);
                     backlog.set(true);
                     drainIfBacklog(); // slots may have freed meanwhile
                     return;
                 }
-                List<DeferredTransfer> got = store.transfers().claimForRecipient(user, settings.nodeId(), want,
-                        settings.lease());
-                got.forEach(this::begin);
-                if (got.size() < want) {
+                got.got().forEach(this::begin);
+                if (got.exhausted()) {
                     return;
                 }
             }
@@ -379,13 +412,15 @@ public final class DeferredDelivery implements AutoCloseable {
                 registry.instances(t.recipientUri()));
         InFlight f = new InFlight(t, target);
         if (inFlight.putIfAbsent(t.id(), f) != null) {
-            return; // already running here (re-claimed after our own lease ran out)
+            slots.release(); // already running here (re-claimed after our own lease ran out)
+            return;
         }
         DeliveryRequest request;
         try {
             request = request(t, target);
         } catch (RuntimeException e) {
             inFlight.remove(t.id());
+            slots.release();
             LOG.error("deferred transfer {} cannot be re-offered, giving it up: {}", t.id(), e.toString());
             try {
                 store.transfers().fail(t.id(), "cannot re-offer: " + e.getMessage(), failureNotice());
@@ -477,7 +512,9 @@ public final class DeferredDelivery implements AutoCloseable {
             metrics.delivery("error");
             LOG.error("outcome of deferred transfer {} not recorded; retried when its lease runs out", t.id(), e);
         } finally {
-            inFlight.remove(t.id(), f);
+            if (inFlight.remove(t.id(), f)) {
+                slots.release();
+            }
             drainIfBacklog();
         }
     }
