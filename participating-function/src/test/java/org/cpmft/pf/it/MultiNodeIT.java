@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -148,13 +149,16 @@ class MultiNodeIT {
                     "B delivering both files");
             assertThat(rows).allSatisfy(r -> assertThat(r.attempts()).as("A's claim and B's").isEqualTo(2));
 
+            // What A had already handed to the kernel still reaches the recipient after kill -9, so a
+            // session of A's may end up whole as well (same Message-ID as B's re-delivery of that file).
+            Set<String> wanted = files.stream().map(f -> MsrpRecipient.sha256(f, f.length))
+                    .collect(Collectors.toSet());
             List<MsrpRecipient.Session> sessions = recipient.await(s -> s.stream().filter(
-                    MsrpRecipient.Session::complete).count() == 2, STEP, "both files arriving whole");
+                    MsrpRecipient.Session::complete).map(MsrpRecipient.Session::sha256)
+                    .collect(Collectors.toSet()).containsAll(wanted), STEP, "both files arriving whole");
             assertThat(sessions.stream().filter(MsrpRecipient.Session::complete).map(MsrpRecipient.Session::sha256))
-                    .containsExactlyInAnyOrderElementsOf(files.stream().map(f -> MsrpRecipient.sha256(f, f.length))
-                            .toList());
-            assertThat(sessions).as("B's two whole sessions besides the one(s) cut by A's death").hasSizeBetween(3, 4)
-                    .filteredOn(x -> !x.complete()).hasSizeBetween(1, 2);
+                    .isSubsetOf(wanted);
+            assertThat(sessions).as("B's two whole sessions besides the one(s) A had started").hasSizeBetween(3, 4);
             assertThat(delivered(b)).isEqualTo(2);
             assertThat(uas.isAlive()).as("recipient UAS\n%s", uas.output()).isTrue();
         }
