@@ -186,6 +186,7 @@ public final class PfProcess implements AutoCloseable {
         SetupAdmission admission = new SetupAdmission(new SetupAdmission.Limits(config.sip().maxSetupsInProgress(),
                 config.sip().maxSetupRate(), config.sip().overloadRetryAfter()));
         SipMetrics.bindOverloadControl(registry, admission);
+        SipMetrics.bindSessionCounts(registry);
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
                 config.sip().transports().stream().map(Transport::token).toList(),

@@ -244,13 +244,35 @@ public class FileTransferServlet extends SipServlet {
         }
         // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
         releaseAnchor(req.getApplicationSession());
+        endsSoon(app);
         if (req.getApplicationSession().getAttribute(LocalAcceptance.DEFERRED) != null
                 && isUpstream(req)) {
             // The PF is the sender's peer now; the recipient leg ended when the transfer was deferred.
             sendWithServer(req.createResponse(200));
             return;
         }
-        forwardInDialog(req);
+        try {
+            forwardInDialog(req);
+        } catch (IllegalStateException | IllegalArgumentException e) { // the container's ways of saying so
+            // The other leg cannot carry the BYE (its dialog is gone or half-made after a race of
+            // retransmissions): the sender still gets its 200, the other leg ends with the application session.
+            LOG.info("BYE {} not relayed: {}", req.getCallId(), e.getMessage());
+            if (!req.isCommitted()) {
+                sendWithServer(req.createResponse(200));
+            }
+        }
+    }
+
+    /**
+     * The call is over: the application session normally goes at once (invalidate-when-ready, the
+     * default of a v1.1 application) once both legs' BYE transactions end; if a race of
+     * retransmissions left a dialog half-made, it expires within a minute instead of session-timeout.
+     */
+    private static void endsSoon(SipApplicationSession app) {
+        app.setInvalidateWhenReady(true);
+        if (app.isValid()) {
+            app.setExpires(1);
+        }
     }
 
     private boolean recipientLeftEarly(SipApplicationSession app) {
@@ -549,6 +571,19 @@ public class FileTransferServlet extends SipServlet {
                 reoffer.abandon();
             }
             sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        if (linked.getState() == SipSession.State.TERMINATED) {
+            // The other leg's dialog is over (both sides sent BYE at once, or a BYE came again before
+            // its 200 got through): a BYE ends this leg too (RFC 3261 15.1.2), anything else is too late.
+            if (reoffer != null) {
+                reoffer.abandon();
+            }
+            if ("BYE".equals(req.getMethod())) {
+                sendWithServer(req.createResponse(200));
+            } else {
+                sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
+            }
             return;
         }
         if ("BYE".equals(req.getMethod()) || "INVITE".equals(req.getMethod())) {

@@ -72,9 +72,9 @@ public final class OverloadValve implements SIPMessageValve {
             if (toTag != null && toTag.startsWith(TAG_PREFIX)) {
                 return false;
             }
-            r.admission().finished(setup(request));
+            r.admission().finished(setup(request), System.nanoTime());
         } else if ("CANCEL".equals(method)) {
-            r.admission().finished(setup(request));
+            r.admission().finished(setup(request), System.nanoTime());
         }
         return true;
     }

@@ -2,6 +2,7 @@ package org.cpmft.pf.sip;
 
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,7 +15,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Two limits, each off at 0: the set-ups in progress (from the initial INVITE to the far end's
  * first answer other than 100, or else the sender's ACK or CANCEL) and the rate of admitted INVITEs (a token
  * bucket holding one second's worth). A retransmitted INVITE of an admitted set-up is admitted
- * again without counting twice. A set-up whose ACK never arrives stops counting after
+ * again without counting twice, also once the set-up has finished: the sender retransmits until it
+ * sees a response, and a 503 to a retransmission of a set-up that the far end already answered would
+ * give the sender a second, contradicting final response (its dialog would then carry the 503's
+ * To tag, its BYE would match no dialog, and the PF would hold that call until session-timeout).
+ * A set-up whose ACK never arrives stops counting after
  * {@link #FORGET_AFTER} (64*T1, RFC 3261 Timer H). Plain Java; time is passed in (nanoseconds).
  */
 public final class SetupAdmission {
@@ -57,6 +62,8 @@ public final class SetupAdmission {
 
     private final Limits limits;
     private final Map<String, Long> inProgress = new ConcurrentHashMap<>();
+    /** Finished set-ups, by when they finished, kept for {@link #FORGET_AFTER} to recognise retransmissions. */
+    private final Map<String, Long> finished = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
     private final Object bucketLock = new Object();
     private double tokens;
@@ -80,10 +87,10 @@ public final class SetupAdmission {
 
     /** Decides on an initial INVITE; {@code setup} names it (e.g. Call-ID and From tag). */
     public Verdict admit(String setup, long now) {
-        if (inProgress.containsKey(setup)) {
+        forgetStale(now);
+        if (inProgress.containsKey(setup) || finished.containsKey(setup)) {
             return Verdict.RETRANSMISSION;
         }
-        forgetStale(now);
         if (limits.maxInProgress() > 0 && inProgress.size() >= limits.maxInProgress()) {
             refused.increment();
             return Verdict.TOO_MANY_IN_PROGRESS;
@@ -92,15 +99,20 @@ public final class SetupAdmission {
             refused.increment();
             return Verdict.RATE_EXCEEDED;
         }
-        if (limits.maxInProgress() > 0) {
+        if (limits.any()) { // with a rate limit alone too: a retransmission must not take a token
             inProgress.put(setup, now);
         }
         return Verdict.ADMITTED;
     }
 
-    /** The far end answered, or the sender's ACK or CANCEL came: the set-up no longer counts. */
-    public void finished(String setup) {
-        inProgress.remove(setup);
+    /**
+     * The far end answered, or the sender's ACK or CANCEL came: the set-up no longer counts, and its
+     * INVITE retransmissions still pass for {@link #FORGET_AFTER} (RFC 3261 Timer B: 64*T1).
+     */
+    public void finished(String setup, long now) {
+        if (inProgress.remove(setup) != null) {
+            finished.put(setup, now);
+        }
     }
 
     /** INVITEs refused so far. */
@@ -144,9 +156,11 @@ public final class SetupAdmission {
             }
             sweptAt = now == 0 ? 1 : now;
         }
-        for (Iterator<Long> it = inProgress.values().iterator(); it.hasNext(); ) {
-            if (now - it.next() > FORGET_NANOS) {
-                it.remove();
+        for (Map<String, Long> setups : List.of(inProgress, finished)) {
+            for (Iterator<Long> it = setups.values().iterator(); it.hasNext(); ) {
+                if (now - it.next() > FORGET_NANOS) {
+                    it.remove();
+                }
             }
         }
     }

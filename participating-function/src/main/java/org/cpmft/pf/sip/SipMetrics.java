@@ -23,6 +23,15 @@ public final class SipMetrics implements SipEventListener {
                 .description("Third-party REGISTER requests received from the S-CSCF").register(registry);
     }
 
+    /** What the container holds: sessions that outlive their dialogs show here. */
+    public static void bindSessionCounts(MeterRegistry registry) {
+        Gauge.builder("pf_sip_application_sessions_active", SessionCounts::applicationSessions)
+                .description("SIP application sessions the container holds (one per FT session until it is invalidated)")
+                .register(registry);
+        Gauge.builder("pf_sip_sessions_active", SessionCounts::sipSessions)
+                .description("SIP sessions (dialogs of either leg) the container holds").register(registry);
+    }
+
     /** Overload control: set-ups in progress and INVITEs refused with 503. */
     public static void bindOverloadControl(MeterRegistry registry, SetupAdmission admission) {
         Gauge.builder("pf_sip_setups_in_progress", admission, SetupAdmission::inProgress)

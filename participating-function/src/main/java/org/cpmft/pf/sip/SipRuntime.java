@@ -32,7 +32,7 @@ public final class SipRuntime {
     static void setupAnswered(SipSession upstream) {
         SetupAdmission a = admission;
         if (a != null && upstream != null) {
-            a.finished(SetupAdmission.key(upstream.getCallId(), upstream.getRemoteParty().getParameter("tag")));
+            a.finished(SetupAdmission.key(upstream.getCallId(), upstream.getRemoteParty().getParameter("tag")), System.nanoTime());
         }
     }
 

@@ -28,6 +28,8 @@ final class Sipp {
     private String remote;
     private boolean tcp;
     private int pauseMillis = -1;
+    private int calls = 1;
+    private int rate;
     private String service;
     private ProcessUnderTest process;
 
@@ -78,6 +80,13 @@ final class Sipp {
         return this;
     }
 
+    /** A UAC places {@code calls} calls at {@code perSecond} (SIPp -m, -r); a UAS serves that many (-m). */
+    Sipp calls(int calls, int perSecond) {
+        this.calls = calls;
+        this.rate = perSecond;
+        return this;
+    }
+
     /** The scenario's {@code <pause/>} (SIPp -d). */
     Sipp pause(Duration d) {
         this.pauseMillis = (int) d.toMillis();
@@ -98,9 +107,12 @@ final class Sipp {
         if (remote != null) {
             cmd.add(remote);
         }
-        cmd.addAll(List.of("-i", localIp, "-p", Integer.toString(localPort), "-m", "1", "-nostdin",
+        cmd.addAll(List.of("-i", localIp, "-p", Integer.toString(localPort), "-m", Integer.toString(calls), "-nostdin",
                 "-timeout", "30s", "-timeout_error", "-trace_err", "-error_file", errorFile().toString(),
                 "-trace_msg", "-message_file", messageFile().toString()));
+        if (rate > 0) {
+            cmd.addAll(List.of("-r", Integer.toString(rate)));
+        }
         if (tcp) {
             cmd.addAll(List.of("-t", "t1"));
         }

@@ -32,7 +32,7 @@ class SetupAdmissionTest {
         assertThat(a.admit("c", 0)).isEqualTo(Verdict.TOO_MANY_IN_PROGRESS);
         assertThat(a.refused()).isEqualTo(1);
 
-        a.finished("a");
+        a.finished("a", 0);
         assertThat(a.inProgress()).isEqualTo(1);
         assertThat(a.admit("c", 0)).isEqualTo(Verdict.ADMITTED);
         assertThat(a.retryAfterSeconds()).isEqualTo(5);
@@ -52,10 +52,31 @@ class SetupAdmissionTest {
     void finishingAnUnknownOrFinishedSetupChangesNothing() {
         SetupAdmission a = new SetupAdmission(new Limits(1, 0, Duration.ofSeconds(1)));
         a.admit("a", 0);
-        a.finished("x");
-        a.finished("a");
-        a.finished("a");
+        a.finished("x", 0);
+        a.finished("a", 0);
+        a.finished("a", 0);
         assertThat(a.inProgress()).isZero();
+    }
+
+    @Test
+    void aRetransmittedInviteOfAFinishedSetupStillPassesUntilTimerB() {
+        SetupAdmission a = new SetupAdmission(new Limits(1, 0, Duration.ofSeconds(1)));
+        a.admit("a", 0);
+        a.finished("a", S);
+        a.admit("b", S);
+        assertThat(a.admit("a", 2 * S)).isEqualTo(Verdict.RETRANSMISSION);
+        assertThat(a.inProgress()).isEqualTo(1);
+        assertThat(a.admit("a", S + SetupAdmission.FORGET_AFTER.toNanos() + S)).isEqualTo(Verdict.ADMITTED);
+    }
+
+    @Test
+    void withARateLimitAloneARetransmissionTakesNoToken() {
+        SetupAdmission a = new SetupAdmission(new Limits(0, 1, Duration.ofSeconds(1)));
+        assertThat(a.admit("a", 0)).isEqualTo(Verdict.ADMITTED);
+        assertThat(a.admit("a", 500 * MS)).isEqualTo(Verdict.RETRANSMISSION);
+        a.finished("a", 600 * MS);
+        assertThat(a.admit("a", 700 * MS)).isEqualTo(Verdict.RETRANSMISSION);
+        assertThat(a.admit("b", 700 * MS)).isEqualTo(Verdict.RATE_EXCEEDED);
     }
 
     @Test
