@@ -19,13 +19,13 @@ import org.mobicents.servlet.sip.startup.StaticServiceHolder;
  * Route the locator resolves the proxy's address instead (no look-up for an IP address), and
  * {@code setBypassProxy} keeps the container from adding the same Route a second time.
  */
-final class OutboundProxyRoute {
+public final class OutboundProxyRoute {
 
     private OutboundProxyRoute() {
     }
 
     /** Pushes the outbound proxy as the first Route of an initial request; nothing when none is configured. */
-    static void push(SipFactory factory, SipServletRequest request) {
+    public static void push(SipFactory factory, SipServletRequest request) {
         SipService service = StaticServiceHolder.sipStandardService;
         OutboundProxy proxy = service == null ? null : service.getOutboundProxy();
         if (proxy == null || proxy.getHost() == null || !(request.getSession() instanceof SipSessionExt session)) {

@@ -35,6 +35,7 @@ import org.cpmft.pf.cpm.role.RoleDecision;
 import org.cpmft.pf.cpm.sdp.OfferAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.cpm.sdp.SdpValidation;
+import org.cpmft.pf.delivery.OutboundProxyRoute;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,6 +161,11 @@ public class FileTransferServlet extends SipServlet {
         }
         if (!body.isEmpty()) {
             out.setContent(body.bytes(), body.contentTypeValue());
+        }
+        if (out.getHeader("Route") == null) {
+            // No Route left by the core: the outbound proxy as an explicit Route, so the container
+            // does not look up the Request-URI's domain (DNS SRV, blocking) for every forwarded INVITE.
+            OutboundProxyRoute.push(SipRuntime.factory(), out);
         }
         out.send();
         TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
