@@ -27,6 +27,7 @@ import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.deferral.DeliveryOutcome;
 import org.cpmft.pf.deferral.DeliveryRequest;
+import org.cpmft.pf.sip.OutboundProxyRoute;
 import org.cpmft.pf.sip.SipRuntime;
 import org.cpmft.pf.sip.UacHandler;
 import org.slf4j.Logger;

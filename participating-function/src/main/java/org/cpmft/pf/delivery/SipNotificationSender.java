@@ -15,6 +15,7 @@ import javax.servlet.sip.SipServletResponse;
 import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.CpmService;
 import org.cpmft.pf.deferral.NotificationSender;
+import org.cpmft.pf.sip.OutboundProxyRoute;
 import org.cpmft.pf.sip.SipRuntime;
 import org.cpmft.pf.sip.UacHandler;
 import org.slf4j.Logger;

@@ -35,7 +35,6 @@ import org.cpmft.pf.cpm.role.RoleDecision;
 import org.cpmft.pf.cpm.sdp.OfferAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.cpm.sdp.SdpValidation;
-import org.cpmft.pf.delivery.OutboundProxyRoute;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

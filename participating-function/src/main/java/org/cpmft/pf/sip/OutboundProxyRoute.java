@@ -1,4 +1,4 @@
-package org.cpmft.pf.delivery;
+package org.cpmft.pf.sip;
 
 import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServletRequest;
@@ -10,8 +10,9 @@ import org.mobicents.servlet.sip.core.message.OutboundProxy;
 import org.mobicents.servlet.sip.startup.StaticServiceHolder;
 
 /**
- * Routes a request the PF originates through the container's outbound proxy by a Route header
- * of its own (RFC 3261 section 8.1.2: the first Route names the next hop).
+ * Routes a request the PF sends (delivery INVITEs, notices, forwarded initial INVITEs) through the
+ * container's outbound proxy by a Route header of its own (RFC 3261 section 8.1.2: the first Route
+ * names the next hop).
  *
  * <p>Why: with only the container's outbound proxy set, Restcomm resolves the next hop from the
  * Request-URI (a DNS SRV look-up of the recipient's domain, blocking the sending thread, up to a
