@@ -43,8 +43,9 @@ final class StoreDeferralSink implements DeferralSink {
     private final AtomicLong queued = new AtomicLong();
     /** Chunk ends handed to the worker and not yet run there. */
     private final AtomicInteger endsQueued = new AtomicInteger();
-    /** Worker only: chunk ends waiting for the next commit, and the octets written since the last. */
+    /** Chunk ends waiting for the next commit (added on the worker; a failure may empty it from any thread). */
     private final List<CompletableFuture<Void>> awaitingCommit = new ArrayList<>();
+    /** Worker only: octets written since the last commit. */
     private long unflushed;
     private TransferSink sink;
     private boolean complete;
