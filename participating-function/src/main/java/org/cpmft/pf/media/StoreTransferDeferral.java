@@ -41,11 +41,14 @@ public final class StoreTransferDeferral implements TransferDeferral {
 
     @Override
     public Optional<DeferralCause> atOnce(Invite invite) {
-        // Only a known absence (a REGISTER seen by any node) defers at once; an unknown user's INVITE goes on.
-        if (registrations.status(invite.recipient()) != RegistrationRegistry.Status.NOT_REGISTERED) {
+        // The rule first: the store is read only where this PF may defer at once. Only a known absence
+        // (a REGISTER seen by any node) defers; an unknown user's INVITE goes on.
+        Optional<DeferralCause> cause = rules.onRecipientNotRegistered(invite.role(), false);
+        if (cause.isEmpty()
+                || registrations.status(invite.recipient()) != RegistrationRegistry.Status.NOT_REGISTERED) {
             return Optional.empty();
         }
-        return rules.onRecipientNotRegistered(invite.role(), false);
+        return cause;
     }
 
     @Override
