@@ -274,8 +274,8 @@ public class FileTransferServlet extends SipServlet {
      * retransmissions left a dialog half-made, it expires within a minute instead of session-timeout.
      */
     private static void endsSoon(SipApplicationSession app) {
-        app.setInvalidateWhenReady(true);
-        if (app.isValid()) {
+        if (app.isValid()) { // both calls throw on an application session already invalidated
+            app.setInvalidateWhenReady(true);
             app.setExpires(1);
         }
     }
