@@ -55,8 +55,11 @@ class KamailioTopologyIT {
             awaitMetricAtLeast(pf, "pf_third_party_registers_total", 2, Duration.ofSeconds(10));
 
             Sipp b1 = Sipp.scenario("conformance/s-cancel.xml", "b1-device", dir).atPort(b1Register.port()).start();
+            // B2 rings before it answers, so B1's 180 reaches Kamailio first. When the 200 wins that race,
+            // tm holds B1's CANCEL until B1's 1xx (RFC 3261 9.1) and then builds it with cause=200 but no
+            // text: the CANCEL from a proxy that is not ours, not this PF's rule.
             Sipp b2 = Sipp.scenario("ft-uas-recipient.xml", "b2-device", dir).atPort(b2Register.port())
-                    .key("msrp_path", b2Path).start();
+                    .pause(Duration.ofSeconds(2)).key("msrp_path", b2Path).start();
             try {
                 String sendCmd = String.join(" ", ProcessUnderTest.javaJar("msrp", "send",
                         "--file", file.toString(), "--from-path", "'" + alicePath + "'",
