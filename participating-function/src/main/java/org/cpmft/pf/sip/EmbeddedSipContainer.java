@@ -176,15 +176,21 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", "8");
-        p.setProperty("org.mobicents.servlet.sip.USER_AGENT_HEADER", "");
+        // Requests the container builds itself (ACK, in-dialog BYE of a B2BUA leg) carry this User-Agent;
+        // an empty value made them invalid (RFC 3261 20.41: at least one server-val).
+        if (settings.serverHeader() != null && !settings.serverHeader().isBlank()) {
+            p.setProperty("org.mobicents.servlet.sip.USER_AGENT_HEADER", settings.serverHeader());
+        }
         // Tuning without a rebuild: -Dgov.nist.javax.sip.THREAD_POOL_SIZE=8 and the like win.
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("gov.nist.javax.sip.") || k.startsWith("javax.sip."))
                 .forEach(k -> p.setProperty(k, System.getProperty(k)));
+        String valves = StrayResponseValve.class.getName();
         if (settings.admission() != null && settings.admission().limits().any()) {
-            p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", OverloadValve.class.getName());
+            valves = OverloadValve.class.getName() + "," + valves;
             p.setProperty(OverloadValve.ADMISSION_ID, admissionId);
         }
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves);
         return p;
     }
 

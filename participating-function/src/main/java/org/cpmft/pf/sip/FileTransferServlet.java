@@ -351,7 +351,7 @@ public class FileTransferServlet extends SipServlet {
         SipServletResponse out = upstream.createResponse(resp.getStatus(), resp.getReasonPhrase());
         copyHeaders(resp, out);
         copyBody(resp, out);
-        out.send();
+        sendWithServer(out);
     }
 
     private void relayInviteResponse(SipServletResponse resp) throws IOException {
