@@ -24,13 +24,17 @@ public record StoreConfig(String jdbcUrl, String user, String password, Path dat
         Check.intRange("store.chunkSize", chunkSize, 1024, 64 << 20);
     }
 
-    /** The URL used when store.jdbcUrl is not set: H2 in PostgreSQL mode, one file under dataDir. */
+    /**
+     * The URL used when store.jdbcUrl is not set: H2 in PostgreSQL mode, one file under dataDir. The PF
+     * closes the store itself on shutdown, after the deferral engine has stopped; H2's own shutdown hook
+     * (DB_CLOSE_ON_EXIT) closed it under the engine's last round.
+     */
     public static String embeddedUrl(Path dataDir) {
         String dir = dataDir.toAbsolutePath().normalize().toString();
         if (dir.indexOf(';') >= 0) {
             throw new ConfigException("store.dataDir", "'" + dir + "' contains ';', which cannot be put in a JDBC URL");
         }
-        return "jdbc:h2:file:" + dir + "/store/pf;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        return "jdbc:h2:file:" + dir + "/store/pf;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public boolean isEmbedded() {
