@@ -162,6 +162,25 @@ class OfferlessReinviteTest {
     }
 
     @Test
+    void fromTheRecipientSideTheSendersOfferGoesToTheRecipient() {
+        MediaAnchoring.Anchor anchor = established();
+        OfferlessReinvite reinvite = OfferlessReinvite.start(anchor, Side.UPSTREAM, ANALYZER, "192.0.2.5");
+
+        // Alice answers Bob's re-INVITE without SDP with a second file of hers.
+        String aliceNewFile = OFFER.replace("ft1", "ft3").replace("a.txt", "c.txt").replace("alice1", "alice3");
+        SdpSession toBob = sdpOf(reinvite.offer(twoHundred(aliceNewFile)));
+        String bobTakesIt = ANSWER.replace("ft1", "ft3").replace("a.txt", "c.txt").replace("bob1", "bob3");
+        SdpSession toAlice = sdpOf(reinvite.answer("application/sdp", bytes(bobTakesIt)));
+
+        RelaySessionPair fresh = anchor.pair(0).orElseThrow();
+        assertThat(path(toBob)).isEqualTo(fresh.answererLeg().localPath().format());
+        assertThat(path(toAlice)).isEqualTo(fresh.offererLeg().localPath().format());
+        assertThat(fresh.offererLeg().remotePath().get(0).format()).isEqualTo("msrp://127.0.0.1:9/alice3;tcp");
+        assertThat(fresh.answererLeg().remotePath().get(0).format()).isEqualTo("msrp://127.0.0.1:9/bob3;tcp");
+        anchor.release();
+    }
+
+    @Test
     void theSameIdInThe2xxKeepsThePairAndBothPaths() {
         MediaAnchoring.Anchor anchor = established();
         RelaySessionPair pair = anchor.pair(0).orElseThrow();
