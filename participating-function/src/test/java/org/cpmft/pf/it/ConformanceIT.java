@@ -121,6 +121,8 @@ class ConformanceIT {
                 "s-reinvite-no-sdp"));
         c.add(relayed("re-INVITE without SDP, unusable offer in the 2xx: refusing answer in the ACK, BYE both legs",
                 "c-reinvite-no-sdp-bad-offer", "s-reinvite-no-sdp-bad-offer"));
+        c.add(relayed("re-INVITE without SDP, unusable answer in the ACK: refusing answer in the ACK, BYE both legs",
+                "c-reinvite-no-sdp-bad-answer", "s-reinvite-no-sdp-bad-answer"));
         c.add(refused("third-party REGISTER and de-REGISTER: 200", "c-third-party-register"));
         c.add(refused("OPTIONS: 200 with Allow", "c-options"));
         c.add(new Case("request from outside the SIP/IP core: 403", "c-untrusted", null, false, false, "127.0.0.3",
