@@ -119,6 +119,8 @@ class ConformanceIT {
                 "s-reinvite-same-id"));
         c.add(relayed("re-INVITE without SDP: the 2xx's offer and the ACK's answer name the relay", "c-reinvite-no-sdp",
                 "s-reinvite-no-sdp"));
+        c.add(new Case("re-INVITE without SDP over TCP", "c-reinvite-no-sdp", "s-reinvite-no-sdp", false, true,
+                "127.0.0.1", List.of()));
         c.add(relayed("re-INVITE without SDP, unusable offer in the 2xx: refusing answer in the ACK, BYE both legs",
                 "c-reinvite-no-sdp-bad-offer", "s-reinvite-no-sdp-bad-offer"));
         c.add(relayed("re-INVITE without SDP, unusable answer in the ACK: refusing answer in the ACK, BYE both legs",
