@@ -58,6 +58,9 @@ public interface MediaAnchoring {
          */
         Reoffer reoffer(SdpSession offer, Side from);
 
+        /** Whether a re-offer awaits its answer (another one would be refused, RFC 3261 section 14.2). */
+        boolean reofferPending();
+
         /** The relay session pair of an anchored stream (the deferral adapter drives it directly). */
         Optional<RelaySessionPair> pair(int mediaIndex);
 

@@ -208,6 +208,11 @@ public final class RelayMediaAnchoring implements MediaAnchoring {
         }
 
         @Override
+        public synchronized boolean reofferPending() {
+            return pending != null;
+        }
+
+        @Override
         public synchronized Optional<RelaySessionPair> pair(int mediaIndex) {
             return Optional.ofNullable(streams.get(mediaIndex)).map(Stream::pair);
         }

@@ -36,6 +36,7 @@ import org.cpmft.pf.cpm.sdp.OfferAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.cpm.sdp.SdpValidation;
 import org.cpmft.pf.media.MediaAnchoring;
+import org.cpmft.pf.media.OfferlessReinvite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,8 @@ public class FileTransferServlet extends SipServlet {
     private static final String ROLE = "cpm.ft.role";
     private static final String UPSTREAM = "cpm.ft.upstream";
     /**
-     * Marks a re-INVITE the PF forwarded (its {@link MediaAnchoring.Reoffer} when re-anchored); the
-     * container's isInitial() is false for forked 2xx too.
+     * Marks a re-INVITE the PF forwarded (its {@link MediaAnchoring.Reoffer} when re-anchored, its
+     * {@link OfferlessReinvite} when it had no SDP); the container's isInitial() is false for forked 2xx too.
      */
     private static final String REINVITE = "cpm.ft.reinvite";
     private static final String UPSTREAM_SESSION = "cpm.ft.upstreamSession";
@@ -179,8 +180,9 @@ public class FileTransferServlet extends SipServlet {
     /**
      * A re-INVITE in an anchored FT dialog, from either side: the offer is checked like an initial
      * one (CPM 7.4.1 2.b.i) and re-anchored per m-line (same file-transfer-id: same relay pair and
-     * a=path; new id: a new pair; port 0: the pair goes once the 2xx arrives). Anything else in the
-     * dialog (no anchor, deferred, no SDP) is relayed as it is.
+     * a=path; new id: a new pair; port 0: the pair goes once the 2xx arrives). Without SDP the 2xx
+     * brings the offer and the ACK the answer ({@link OfferlessReinvite}). Anything else in the dialog
+     * (no anchor, deferred) is relayed as it is.
      */
     private void relayReinvite(SipServletRequest req) throws IOException {
         SipApplicationSession app = req.getApplicationSession();
@@ -197,14 +199,14 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         FtDecision.Forward forward = (FtDecision.Forward) decision;
+        MediaAnchoring.Side from = isUpstream(req) ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM;
         if (forward.sdp().isEmpty()) {
-            forwardInDialog(req);
+            relayOfferless(req, anchor, from.other());
             return;
         }
         MediaAnchoring.Reoffer reoffer;
         try {
-            reoffer = anchor.reoffer(forward.sdp().get(),
-                    isUpstream(req) ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM);
+            reoffer = anchor.reoffer(forward.sdp().get(), from);
         } catch (IllegalArgumentException e) {
             reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
             return;
@@ -222,6 +224,25 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
+    /** A re-INVITE without SDP (RFC 3261 14.1) goes as it is; its 2xx will bring the offer, the ACK the answer. */
+    private void relayOfferless(SipServletRequest req, MediaAnchoring.Anchor anchor, MediaAnchoring.Side to)
+            throws IOException {
+        OfferlessReinvite offerless;
+        try {
+            offerless = OfferlessReinvite.start(anchor, to, services.analyzer().get(), localHost(req));
+        } catch (IllegalStateException e) {
+            // RFC 3261 section 14.2: an offer/answer exchange of the session is still open.
+            reject(req, 491, "Request Pending", null);
+            return;
+        }
+        try {
+            forwardInDialog(req, null, offerless);
+        } catch (IOException | RuntimeException e) {
+            offerless.abandon();
+            throw e;
+        }
+    }
+
     @Override
     protected void doAck(SipServletRequest req) throws ServletException, IOException {
         SipSession linked = req.getB2buaHelper().getLinkedSession(req.getSession());
@@ -230,11 +251,74 @@ public class FileTransferServlet extends SipServlet {
         }
         for (SipServletMessage m : req.getB2buaHelper().getPendingMessages(linked, UAMode.UAC)) {
             if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
-                    && r.getStatus() >= 200 && r.getStatus() < 300) {
-                SipServletRequest ack = r.createAck();
-                copyBody(req, ack);
-                ack.send();
+                    && r.getStatus() >= 200 && r.getStatus() < 300 && answers(r, req) && !acknowledge(r, req)) {
+                endBothLegs(req.getSession(), linked);
             }
+        }
+    }
+
+    /**
+     * Whether {@code r} answers the INVITE that {@code ack} acknowledges. An ACK overtaken by the
+     * sender's next re-INVITE (UDP, one thread each) arrives when that re-INVITE's 2xx may be pending
+     * too; it must not acknowledge it, least of all with its body in place of the answer.
+     */
+    private static boolean answers(SipServletResponse r, SipServletRequest ack) {
+        SipServletRequest upstream = ack.getB2buaHelper().getLinkedSipServletRequest(r.getRequest());
+        return upstream == null || cseqNumber(upstream).equals(cseqNumber(ack));
+    }
+
+    private static String cseqNumber(SipServletRequest req) {
+        String cseq = req.getHeader("CSeq");
+        return cseq == null ? "" : cseq.trim().split("\\s+")[0];
+    }
+
+    /**
+     * ACKs a 2xx of the other leg with the body of the sender's ACK ({@code senderAck}; null when the
+     * sender's BYE overtook it). When that 2xx carried the offer of a re-INVITE without SDP, the ACK
+     * carries the answer, anchored ({@link OfferlessReinvite#answer}). Returns false when the answer
+     * was unusable: the ACK then refuses every stream and the session must end (RFC 3261 13.2.2.4).
+     */
+    private boolean acknowledge(SipServletResponse r, SipServletRequest senderAck) throws IOException {
+        SipServletRequest ack = r.createAck();
+        if (!(r.getRequest().getAttribute(REINVITE) instanceof OfferlessReinvite offerless)) {
+            if (senderAck != null) {
+                copyBody(senderAck, ack);
+            }
+            ack.send();
+            return true;
+        }
+        OfferlessReinvite.Outcome outcome = senderAck == null ? offerless.answer(null, null)
+                : offerless.answer(senderAck.getContentType(), senderAck.getRawContent());
+        if (outcome instanceof OfferlessReinvite.End end) {
+            LOG.warn("re-INVITE {}: unusable SDP answer in the ACK: {}", r.getCallId(), end.reason());
+            setBody(ack, end.ackAnswer());
+            ack.send();
+            return false;
+        }
+        OfferlessReinvite.Relay relay = (OfferlessReinvite.Relay) outcome;
+        setBody(ack, relay.body());
+        ack.send();
+        for (int i = 0; i < relay.newTransfers(); i++) {
+            services.listeners().forEach(SipEventListener::transferReoffered);
+        }
+        return true;
+    }
+
+    /** The PF ends the session itself: BYE on both legs, relay sessions freed. */
+    private static void endBothLegs(SipSession one, SipSession other) throws IOException {
+        SipApplicationSession app = one.getApplicationSession();
+        releaseAnchor(app);
+        for (SipSession leg : List.of(one, other)) {
+            if (leg.isValid() && leg.getState() == SipSession.State.CONFIRMED) {
+                leg.createRequest("BYE").send();
+            }
+        }
+        endsSoon(app);
+    }
+
+    private static void setBody(SipServletMessage m, Optional<InviteBody> body) throws IOException {
+        if (body.isPresent() && !body.get().isEmpty()) {
+            m.setContent(body.get().bytes(), body.get().contentTypeValue());
         }
     }
 
@@ -363,9 +447,10 @@ public class FileTransferServlet extends SipServlet {
         Object reinvite = resp.getRequest().getAttribute(REINVITE);
         boolean initial = reinvite == null;
         MediaAnchoring.Reoffer reoffer = reinvite instanceof MediaAnchoring.Reoffer r ? r : null;
-        if (reoffer != null && resp.getStatus() >= 300) {
+        OfferlessReinvite offerless = reinvite instanceof OfferlessReinvite o ? o : null;
+        if (resp.getStatus() >= 300) {
             // A failed re-INVITE leaves the session as it was (RFC 3264 section 8).
-            reoffer.abandon();
+            abandon(reinvite);
         }
         if (resp.getStatus() >= 200) {
             InvitationTimer.cancel(app);
@@ -426,6 +511,10 @@ public class FileTransferServlet extends SipServlet {
                     refuseAnswer(helper, upstreamSession, resp, failure.get());
                     return;
                 }
+            } else if (offerless != null) {
+                if (!anchorOfferIn2xx(resp, offerless, out, helper, upstreamSession)) {
+                    return;
+                }
             } else if (anchor != null && initial) {
                 Optional<String> failure = anchorAnswer(resp, anchor, out);
                 if (failure.isPresent()) {
@@ -454,9 +543,38 @@ public class FileTransferServlet extends SipServlet {
 
     private void refuseAnswer(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String failure)
             throws IOException {
+        refuse(helper, upstreamSession, resp, "Unusable SDP answer: " + failure);
+    }
+
+    private void refuse(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String warning)
+            throws IOException {
         SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession, 488, "Not Acceptable Here");
-        refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp), "Unusable SDP answer: " + failure).headerValue());
+        refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp), warning).headerValue());
         sendWithServer(refusal);
+    }
+
+    /**
+     * The 2xx to a re-INVITE without SDP carries the offer (RFC 3261 14.1): anchored into {@code out}.
+     * An unusable offer cannot be refused: the PF ACKs it with an answer refusing every stream and
+     * sends BYE (RFC 3261 13.2.2.4); the re-INVITE's sender gets 488 and a BYE too. Returns whether
+     * {@code out} is to be sent.
+     */
+    private boolean anchorOfferIn2xx(SipServletResponse resp, OfferlessReinvite offerless, SipServletResponse out,
+                                     B2buaHelper helper, SipSession upstreamSession) throws IOException {
+        OfferlessReinvite.Outcome outcome = offerless.offer(new InviteDescription(SipHeaders.of(headerMap(resp)),
+                resp.getContentType(), resp.getRawContent(), false));
+        if (outcome instanceof OfferlessReinvite.Relay relay) {
+            setBody(out, relay.body());
+            return true;
+        }
+        OfferlessReinvite.End end = (OfferlessReinvite.End) outcome;
+        LOG.warn("re-INVITE {}: unusable SDP offer in the 2xx: {}", resp.getCallId(), end.reason());
+        SipServletRequest ack = resp.createAck();
+        setBody(ack, end.ackAnswer());
+        ack.send();
+        refuse(helper, upstreamSession, resp, "Unusable SDP offer in the 2xx: " + end.reason());
+        endBothLegs(resp.getSession(), upstreamSession);
+        return false;
     }
 
     /** A 480/408 of the recipient side becomes a deferred transfer when the rules say so. */
@@ -565,25 +683,21 @@ public class FileTransferServlet extends SipServlet {
 
     /**
      * Relays an in-dialog request to the linked leg, with {@code body} instead of the received one
-     * when given; {@code reoffer} rides on a forwarded re-INVITE until its final response.
+     * when given; {@code reinvite} (a {@link MediaAnchoring.Reoffer} or an {@link OfferlessReinvite})
+     * rides on a forwarded re-INVITE until its final response.
      */
-    private void forwardInDialog(SipServletRequest req, InviteBody body, MediaAnchoring.Reoffer reoffer)
-            throws IOException {
+    private void forwardInDialog(SipServletRequest req, InviteBody body, Object reinvite) throws IOException {
         B2buaHelper helper = req.getB2buaHelper();
         SipSession linked = helper.getLinkedSession(req.getSession());
         if (linked == null || !linked.isValid()) {
-            if (reoffer != null) {
-                reoffer.abandon();
-            }
+            abandon(reinvite);
             sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
             return;
         }
         if (linked.getState() == SipSession.State.TERMINATED) {
             // The other leg's dialog is over (both sides sent BYE at once, or a BYE came again before
             // its 200 got through): a BYE ends this leg too (RFC 3261 15.1.2), anything else is too late.
-            if (reoffer != null) {
-                reoffer.abandon();
-            }
+            abandon(reinvite);
             if ("BYE".equals(req.getMethod())) {
                 sendWithServer(req.createResponse(200));
             } else {
@@ -598,13 +712,13 @@ public class FileTransferServlet extends SipServlet {
             for (SipServletMessage m : helper.getPendingMessages(linked, UAMode.UAC)) {
                 if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
                         && r.getStatus() >= 200 && r.getStatus() < 300) {
-                    r.createAck().send();
+                    acknowledge(r, null);
                 }
             }
         }
         SipServletRequest out = helper.createRequest(linked, req, null);
         if ("INVITE".equals(req.getMethod())) {
-            out.setAttribute(REINVITE, reoffer == null ? Boolean.TRUE : reoffer);
+            out.setAttribute(REINVITE, reinvite == null ? Boolean.TRUE : reinvite);
         }
         if (body == null) {
             copyBody(req, out);
@@ -612,6 +726,14 @@ public class FileTransferServlet extends SipServlet {
             out.setContent(body.bytes(), body.contentTypeValue());
         }
         out.send();
+    }
+
+    private static void abandon(Object reinvite) {
+        if (reinvite instanceof MediaAnchoring.Reoffer r) {
+            r.abandon();
+        } else if (reinvite instanceof OfferlessReinvite o) {
+            o.abandon();
+        }
     }
 
     private static void releaseAnchor(SipApplicationSession app) {

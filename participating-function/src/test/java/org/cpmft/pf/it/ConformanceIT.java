@@ -117,6 +117,14 @@ class ConformanceIT {
                 "s-reinvite"));
         c.add(relayed("re-INVITE with the same file-transfer-id keeps the relay path", "c-reinvite-same-id",
                 "s-reinvite-same-id"));
+        c.add(relayed("re-INVITE without SDP: the 2xx's offer and the ACK's answer name the relay", "c-reinvite-no-sdp",
+                "s-reinvite-no-sdp"));
+        c.add(new Case("re-INVITE without SDP over TCP", "c-reinvite-no-sdp", "s-reinvite-no-sdp", false, true,
+                "127.0.0.1", List.of()));
+        c.add(relayed("re-INVITE without SDP, unusable offer in the 2xx: refusing answer in the ACK, BYE both legs",
+                "c-reinvite-no-sdp-bad-offer", "s-reinvite-no-sdp-bad-offer"));
+        c.add(relayed("re-INVITE without SDP, unusable answer in the ACK: refusing answer in the ACK, BYE both legs",
+                "c-reinvite-no-sdp-bad-answer", "s-reinvite-no-sdp-bad-answer"));
         c.add(refused("third-party REGISTER and de-REGISTER: 200", "c-third-party-register"));
         c.add(refused("OPTIONS: 200 with Allow", "c-options"));
         c.add(new Case("request from outside the SIP/IP core: 403", "c-untrusted", null, false, false, "127.0.0.3",
@@ -226,6 +234,65 @@ class ConformanceIT {
                 far.kill();
             }
         }
+    }
+
+    /**
+     * RFC 3261 section 14.1: after a re-INVITE without SDP, the far end's 2xx offers a new file (new
+     * file-transfer-id, RFC 5547 section 8) and the sender's ACK answers it; both cross the relay, so
+     * the far end's MSRP SEND reaches the sender through a relay session of its own.
+     */
+    @Test
+    void aFileOfferedInThe2xxToAReinviteWithoutSdpCrossesTheRelay() throws Exception {
+        byte[] content = new byte[256 * 1024];
+        new Random(20261123L).nextBytes(content);
+        Path file = dir.resolve("offered-in-2xx.bin");
+        Files.write(file, content);
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        int aliceMsrpPort = FreePorts.next();
+        String alicePath = "msrp://127.0.0.1:" + aliceMsrpPort + "/alice0003;tcp";
+        String bobPath = "msrp://127.0.0.1:" + FreePorts.next() + "/bob0003;tcp";
+        double reofferedBefore = metric(standard, "pf_ft_reinvite_transfers_total");
+
+        try (ProcessUnderTest receiver = ProcessUnderTest.start("msrp-receive-2xx", ProcessUnderTest.javaJar(
+                "msrp", "receive", "--listen", "127.0.0.1:" + aliceMsrpPort, "--session-id", "alice0003",
+                "--out", dir.resolve("offered-in-2xx-received.bin").toString(), "--timeout", "40s"), Map.of(), dir)) {
+            receiver.awaitLine(l -> l.startsWith("listening"), Duration.ofSeconds(60));
+            String sendCmd = String.join(" ", ProcessUnderTest.javaJar("msrp", "send", "--file", file.toString(),
+                    "--from-path", "'" + bobPath + "'", "--result", dir.resolve("offered-in-2xx-sent.txt").toString(),
+                    "--to-path"));
+            Sipp far = Sipp.scenario("conformance/s-reinvite-no-sdp-msrp.xml", "no-sdp-msrp-uas", dir)
+                    .key("ft_name", "offered-in-2xx.bin").key("ft_size", Integer.toString(content.length))
+                    .key("msrp_path", bobPath).key("msrp_cmd", sendCmd).start();
+            try {
+                Sipp alice = Sipp.scenario("conformance/c-reinvite-no-sdp-msrp.xml", "no-sdp-msrp-uac", dir)
+                        .to("127.0.0.1:" + standard.sipPort).key("callee", far.address()).key("msrp_path", alicePath)
+                        .pause(Duration.ofSeconds(10)).start();
+                assertThat(alice.awaitExit()).as("sender\n%s\n%s", alice.report(), far.report()).isZero();
+                assertThat(far.awaitExit()).as("far end\n%s", far.report()).isZero();
+                assertThat(receiver.awaitExit(Duration.ofSeconds(40))).as("receiver\n%s", receiver.output()).isZero();
+                assertThat(receiver.output()).contains("sha256=" + sha256);
+                assertThat(Files.readString(dir.resolve("offered-in-2xx-sent.txt"))).contains("sha256=" + sha256);
+                assertThat(relayPathAnswered(alice.messages(), "CSeq: 2 INVITE"))
+                        .as("the 2xx's offer names the relay").startsWith("msrp://127.0.0.1:" + standard.msrpPort + "/");
+                assertThat(relayPathIn(far.messages(), "CSeq: 2 ACK"))
+                        .as("the ACK's answer names the relay").startsWith("msrp://127.0.0.1:" + standard.msrpPort + "/");
+                assertThat(metric(standard, "pf_ft_reinvite_transfers_total")).isEqualTo(reofferedBefore + 1);
+            } finally {
+                far.kill();
+            }
+        }
+    }
+
+    /** The a=path of the first traced message with this CSeq that has one, from a SIPp message trace. */
+    private static String relayPathIn(String trace, String cseq) {
+        Pattern path = Pattern.compile("(?m)^a=path:(\\S+)");
+        for (String message : trace.split("\n-{20,}")) {
+            Matcher m = path.matcher(message);
+            if (message.contains(cseq) && m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no " + cseq + " with a=path in\n" + trace);
     }
 
     /** The a=path of the 200 answering the request with this CSeq, from a SIPp message trace. */

@@ -61,4 +61,28 @@ public final class FileTransferAnswerBuilder {
         }
         return SdpSession.parse(sdp.toString());
     }
+
+    /**
+     * An answer that refuses every offered stream: one m-line per offered one, port 0, and the
+     * offer's t= line (RFC 3264 section 6). It is the "valid answer" a UAC that cannot accept the
+     * offer of a 2xx still has to put in its ACK (RFC 3261 section 13.2.2.4).
+     *
+     * @param host      the c= and o= address (every port is 0: no media goes there)
+     * @param sessionId the o= sess-id
+     */
+    public static SdpSession refuseAll(SdpSession offer, String host, long sessionId) {
+        Connection c = Connection.forHost(host);
+        String timing = offer.sessionLines().stream().filter(l -> l.type() == 't').findFirst()
+                .map(SdpLine::content).orElse("t=0 0");
+        StringBuilder sdp = new StringBuilder()
+                .append("v=0").append(CRLF)
+                .append("o=- ").append(sessionId).append(" 1 ").append(c.format()).append(CRLF)
+                .append("s=-").append(CRLF)
+                .append("c=").append(c.format()).append(CRLF)
+                .append(timing).append(CRLF);
+        for (MediaDescription m : offer.media()) {
+            sdp.append("m=").append(m.mediaLine().withPort(0).format()).append(CRLF);
+        }
+        return SdpSession.parse(sdp.toString());
+    }
 }

@@ -53,4 +53,15 @@ class FileTransferAnswerBuilderTest {
         assertThatThrownBy(() -> FileTransferAnswerBuilder.accept(offer, "192.0.2.5", 42,
                 Map.of(1, "msrp://192.0.2.5:2855/pf1;tcp"))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void refusingEveryStreamIsAValidAnswer() {
+        SdpSession offer = SdpSession.parse(OFFER.replace("t=0 0", "t=3034423619 0"));
+        SdpSession answer = FileTransferAnswerBuilder.refuseAll(offer, "192.0.2.5", 42);
+
+        assertThat(answer.media()).hasSize(2).allMatch(MediaDescription::isClosed);
+        assertThat(answer.format()).contains("t=3034423619 0\r\n").doesNotContain("10.0.0.1").doesNotContain("a=");
+        assertThat(OfferAnswer.validateFileTransferAnswer(offer, answer).blocking()).isEmpty();
+        assertThat(OfferAnswer.acceptedFileTransfers(offer, answer)).isEmpty();
+    }
 }
