@@ -39,6 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConformanceIT {
 
     private static final String FT_TAG = "urn:urn-7:3gpp-service.ims.icsi.oma.cpm.filetransfer";
+    /** Requests the SIP stack cannot take as they are: 400 with a Warning naming the problem. */
+    private static final List<String> MALFORMED = List.of("c-malformed-to", "c-missing-from", "c-missing-to",
+            "c-missing-cseq");
 
     @TempDir
     static Path dir;
@@ -104,6 +107,13 @@ class ConformanceIT {
         c.add(refused("multipart without boundary: 400", "c-body-bad-multipart"));
         c.add(refused("unsupported body type: 415 with Accept", "c-body-unsupported-type"));
         c.add(refused("Content-Length beyond the datagram: 400", "c-malformed-request"));
+        for (String uac : MALFORMED) {
+            c.add(refused(uac + ": 400 + Warning", uac));
+        }
+        c.add(new Case("c-malformed-to over TCP: 400 + Warning", "c-malformed-to", null, false, true, "127.0.0.1",
+                List.of()));
+        c.add(new Case("c-missing-cseq over TCP: 400 + Warning", "c-missing-cseq", null, false, true, "127.0.0.1",
+                List.of()));
         c.add(refused("file over max size: 403 + 133 Size exceeded", "c-size-exceeded"));
         c.add(refused("FT in group not allowed: 403 + 122", "c-group-ft"));
         c.add(new Case("FT in group allowed, one file relayed", "c-group-ft-allowed", "s-accept", true, false,
@@ -161,6 +171,38 @@ class ConformanceIT {
                 uas.kill();
             }
         }
+    }
+
+    /**
+     * A malformed request is answered before the stack creates a transaction: no SIP session or
+     * application session appears, and the servlet never sees it (it would count a rejection).
+     */
+    @Test
+    void malformedRequestsLeaveNothingBehind() throws Exception {
+        double appSessions = metric(standard, "pf_sip_application_sessions_active");
+        double sipSessions = metric(standard, "pf_sip_sessions_active");
+        String rejectedBefore = rejections(standard);
+        for (String uac : MALFORMED) {
+            for (boolean tcp : new boolean[] {false, true}) {
+                Sipp sipp = Sipp.scenario("conformance/" + uac + ".xml", uac + "-left-" + tcp, dir)
+                        .to("127.0.0.1:" + standard.sipPort).tcp(tcp).key("callee", "127.0.0.1:9").start();
+                assertThat(sipp.awaitExit()).as("%s over %s\n%s", uac, tcp ? "TCP" : "UDP", sipp.report()).isZero();
+            }
+        }
+        // Sessions of earlier cases may end meanwhile, none may begin.
+        assertThat(metric(standard, "pf_sip_application_sessions_active")).isLessThanOrEqualTo(appSessions);
+        assertThat(metric(standard, "pf_sip_sessions_active")).isLessThanOrEqualTo(sipSessions);
+        assertThat(rejections(standard)).isEqualTo(rejectedBefore);
+    }
+
+    /** The servlet's rejection counters (pf_ft_invites_rejected by status), as exposed. */
+    private static String rejections(PfUnderTest pf) throws IOException, InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = Pattern.compile("(?m)^pf_ft_invites_rejected.*$").matcher(pf.metrics());
+        while (m.find()) {
+            sb.append(m.group()).append('\n');
+        }
+        return sb.toString();
     }
 
     @Test
