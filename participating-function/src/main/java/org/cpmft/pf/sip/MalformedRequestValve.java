@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.sip.SipStack;
 import javax.sip.message.Response;
@@ -46,6 +47,9 @@ public final class MalformedRequestValve implements SIPMessageValve {
     /** Stands in for an unreadable From or To (RFC 3261 8.1.1.3 uses the same domain for anonymity). */
     private static final String ANONYMOUS = "<sip:anonymous@anonymous.invalid>";
     private static final Logger LOG = LoggerFactory.getLogger(MalformedRequestValve.class);
+    /** Process-wide, like {@link SessionCounts}: one SIP container per PF process. */
+    private static final LongAdder REJECTED = new LongAdder();
+    private static final LongAdder DROPPED = new LongAdder();
 
     private final HeaderFactoryImpl headers = new HeaderFactoryImpl();
     private volatile String server;
@@ -61,8 +65,10 @@ public final class MalformedRequestValve implements SIPMessageValve {
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
         if (request.getApplicationData() instanceof MalformedRequest malformed) {
             if (malformed.verdict() instanceof RequestDefects.Verdict.Reject reject) {
+                REJECTED.increment();
                 answer(request, malformed, reject.warning(), channel);
             } else {
+                DROPPED.increment();
                 log("dropped a malformed request from {}: {}", channel, ((RequestDefects.Verdict.Drop) malformed.verdict()).why());
             }
             return false;
@@ -72,6 +78,16 @@ public final class MalformedRequestValve implements SIPMessageValve {
             return toTag == null || !toTag.startsWith(TAG_PREFIX);
         }
         return true;
+    }
+
+    /** Malformed requests answered 400 so far (retransmissions included). */
+    public static long rejected() {
+        return REJECTED.sum();
+    }
+
+    /** Malformed requests dropped without a response so far. */
+    public static long dropped() {
+        return DROPPED.sum();
     }
 
     private void answer(SIPRequest request, MalformedRequest malformed, String warning, MessageChannel channel) {
@@ -97,7 +113,8 @@ public final class MalformedRequestValve implements SIPMessageValve {
             }
             send(response, request.getTopmostVia(), channel);
             log("400 to a malformed request from {}: {}", channel, warning);
-        } catch (IOException | ParseException e) {
+        } catch (IOException | ParseException | RuntimeException e) {
+            // Whatever happens, the request must not go on: the caller returns false.
             LOG.debug("400 to a malformed request from {} not sent: {}", channel.getPeerAddress(), e.toString());
         }
     }
