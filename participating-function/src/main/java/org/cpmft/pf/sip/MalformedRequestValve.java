@@ -2,6 +2,7 @@ package org.cpmft.pf.sip;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -129,9 +130,15 @@ public final class MalformedRequestValve implements SIPMessageValve {
             channel.sendMessage(response);
             return;
         }
+        InetSocketAddress target = udpTarget(via);
+        channel.getMessageProcessor().createMessageChannel(target.getAddress(), target.getPort()).sendMessage(response);
+    }
+
+    /** Where a response to a datagram goes: received (or sent-by host), rport (or sent-by port, or 5060). */
+    static InetSocketAddress udpTarget(Via via) throws IOException {
         String host = via.getReceived() != null ? via.getReceived() : via.getHost();
         int port = via.getRPort() > 0 ? via.getRPort() : via.getPort() > 0 ? via.getPort() : 5060;
-        channel.getMessageProcessor().createMessageChannel(InetAddress.getByName(host), port).sendMessage(response);
+        return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
     /** warn-agent (RFC 3261 20.43): the address the request came in on. */
