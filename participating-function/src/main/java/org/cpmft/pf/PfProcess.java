@@ -187,6 +187,7 @@ public final class PfProcess implements AutoCloseable {
                 config.sip().maxSetupRate(), config.sip().overloadRetryAfter()));
         SipMetrics.bindOverloadControl(registry, admission);
         SipMetrics.bindSessionCounts(registry);
+        SipMetrics.bindMalformedRequests(registry);
         EmbeddedSipContainer sip = new EmbeddedSipContainer(new EmbeddedSipContainer.Settings(
                 config.sip().host(), config.sip().port(),
                 config.sip().transports().stream().map(Transport::token).toList(),

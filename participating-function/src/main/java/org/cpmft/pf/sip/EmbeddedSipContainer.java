@@ -36,7 +36,7 @@ public final class EmbeddedSipContainer implements AutoCloseable {
      * Where and how the container listens.
      *
      * @param admission    overload control of new INVITEs ({@link OverloadValve}); null: none
-     * @param serverHeader Server header of the overload 503s
+     * @param serverHeader Server header of the overload 503s and of the 400s to malformed requests
      */
     public record Settings(String host, int port, List<String> transports, String outboundProxy,
                            Path workDir, SetupAdmission admission, String serverHeader) {
@@ -185,12 +185,17 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("gov.nist.javax.sip.") || k.startsWith("javax.sip."))
                 .forEach(k -> p.setProperty(k, System.getProperty(k)));
-        String valves = StrayResponseValve.class.getName();
+        // Malformed requests: 400 with a Warning, or dropped, before anything else sees them.
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CheckingParserFactory.class.getName());
+        String valves = MalformedRequestValve.class.getName();
+        if (settings.serverHeader() != null && !settings.serverHeader().isBlank()) {
+            p.setProperty(MalformedRequestValve.SERVER_HEADER, settings.serverHeader());
+        }
         if (settings.admission() != null && settings.admission().limits().any()) {
-            valves = OverloadValve.class.getName() + "," + valves;
+            valves += "," + OverloadValve.class.getName();
             p.setProperty(OverloadValve.ADMISSION_ID, admissionId);
         }
-        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves);
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves + "," + StrayResponseValve.class.getName());
         return p;
     }
 

@@ -32,6 +32,16 @@ public final class SipMetrics implements SipEventListener {
                 .description("SIP sessions (dialogs of either leg) the container holds").register(registry);
     }
 
+    /** Requests the SIP stack could not take as they were ({@link MalformedRequestValve}). */
+    public static void bindMalformedRequests(MeterRegistry registry) {
+        FunctionCounter.builder("pf_sip_malformed_requests", MalformedRequestValve.class, c -> MalformedRequestValve.rejected())
+                .description("Malformed requests answered 400 Bad Request with a Warning").tag("action", "rejected")
+                .register(registry);
+        FunctionCounter.builder("pf_sip_malformed_requests", MalformedRequestValve.class, c -> MalformedRequestValve.dropped())
+                .description("Malformed requests dropped: no route for a response (no usable Via) or an ACK")
+                .tag("action", "dropped").register(registry);
+    }
+
     /** Overload control: set-ups in progress and INVITEs refused with 503. */
     public static void bindOverloadControl(MeterRegistry registry, SetupAdmission admission) {
         Gauge.builder("pf_sip_setups_in_progress", admission, SetupAdmission::inProgress)

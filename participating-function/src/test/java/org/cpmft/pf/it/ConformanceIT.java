@@ -2,7 +2,14 @@ package org.cpmft.pf.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,6 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConformanceIT {
 
     private static final String FT_TAG = "urn:urn-7:3gpp-service.ims.icsi.oma.cpm.filetransfer";
+    /** Requests the SIP stack cannot take as they are: 400 with a Warning naming the problem. */
+    private static final List<String> MALFORMED = List.of("c-malformed-to", "c-missing-from", "c-missing-to",
+            "c-missing-cseq");
 
     @TempDir
     static Path dir;
@@ -104,6 +114,13 @@ class ConformanceIT {
         c.add(refused("multipart without boundary: 400", "c-body-bad-multipart"));
         c.add(refused("unsupported body type: 415 with Accept", "c-body-unsupported-type"));
         c.add(refused("Content-Length beyond the datagram: 400", "c-malformed-request"));
+        for (String uac : MALFORMED) {
+            c.add(refused(uac + ": 400 + Warning", uac));
+        }
+        c.add(new Case("c-malformed-to over TCP: 400 + Warning", "c-malformed-to", null, false, true, "127.0.0.1",
+                List.of()));
+        c.add(new Case("c-missing-cseq over TCP: 400 + Warning", "c-missing-cseq", null, false, true, "127.0.0.1",
+                List.of()));
         c.add(refused("file over max size: 403 + 133 Size exceeded", "c-size-exceeded"));
         c.add(refused("FT in group not allowed: 403 + 122", "c-group-ft"));
         c.add(new Case("FT in group allowed, one file relayed", "c-group-ft-allowed", "s-accept", true, false,
@@ -169,6 +186,99 @@ class ConformanceIT {
                 uas.kill();
             }
         }
+    }
+
+    /**
+     * A malformed request is answered before the stack creates a transaction: no SIP session or
+     * application session appears, and the servlet never sees it (it would count a rejection).
+     */
+    @Test
+    void malformedRequestsLeaveNothingBehind() throws Exception {
+        double appSessions = metric(standard, "pf_sip_application_sessions_active");
+        double sipSessions = metric(standard, "pf_sip_sessions_active");
+        String rejectedBefore = rejections(standard);
+        double answered = malformed(standard, "rejected");
+        for (String uac : MALFORMED) {
+            for (boolean tcp : new boolean[] {false, true}) {
+                Sipp sipp = Sipp.scenario("conformance/" + uac + ".xml", uac + "-left-" + tcp, dir)
+                        .to("127.0.0.1:" + standard.sipPort).tcp(tcp).key("callee", "127.0.0.1:9").start();
+                assertThat(sipp.awaitExit()).as("%s over %s\n%s", uac, tcp ? "TCP" : "UDP", sipp.report()).isZero();
+            }
+        }
+        // Sessions of earlier cases may end meanwhile, none may begin.
+        assertThat(metric(standard, "pf_sip_application_sessions_active")).isLessThanOrEqualTo(appSessions);
+        assertThat(metric(standard, "pf_sip_sessions_active")).isLessThanOrEqualTo(sipSessions);
+        assertThat(rejections(standard)).isEqualTo(rejectedBefore);
+        assertThat(malformed(standard, "rejected")).isGreaterThanOrEqualTo(answered + 2 * MALFORMED.size());
+    }
+
+    /**
+     * RFC 3261 18.2.2: without a Via no response can be routed, so the request is dropped (counted,
+     * not answered); over TCP the connection stays usable: the next request on it is answered.
+     */
+    @Test
+    void aRequestWithoutViaIsDroppedAndTheConnectionGoesOn() throws Exception {
+        double dropped = malformed(standard, "dropped");
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] noVia = options(null, "no-via-udp").getBytes(StandardCharsets.US_ASCII);
+            udp.send(new DatagramPacket(noVia, noVia.length, InetAddress.getLoopbackAddress(), standard.sipPort));
+        }
+        awaitMetric(() -> malformed(standard, "dropped") >= dropped + 1, "UDP request without Via dropped");
+
+        try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), standard.sipPort)) {
+            tcp.setSoTimeout(10_000);
+            String via = "SIP/2.0/TCP 127.0.0.1:" + tcp.getLocalPort() + ";branch=z9hG4bK-after-no-via";
+            tcp.getOutputStream().write((options(null, "no-via-tcp") + options(via, "after-no-via"))
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(tcp.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("SIP/2.0 200 OK");
+            StringBuilder headers = new StringBuilder();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                headers.append(line).append('\n');
+            }
+            assertThat(headers).contains("Call-ID: after-no-via");
+        }
+        assertThat(malformed(standard, "dropped")).isGreaterThanOrEqualTo(dropped + 2);
+    }
+
+    /** An OPTIONS request, with this Via (none if null). */
+    private static String options(String via, String callId) {
+        return "OPTIONS sip:pf@127.0.0.1:" + standard.sipPort + " SIP/2.0\r\n"
+                + (via == null ? "" : "Via: " + via + "\r\n")
+                + "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=" + callId + "\r\nTo: <sip:pf@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    /** pf_sip_malformed_requests_total for this action. */
+    private static double malformed(PfUnderTest pf, String action) throws IOException, InterruptedException {
+        Matcher m = Pattern.compile("(?m)^pf_sip_malformed_requests_total\\{action=\"" + action + "\",?\\} (\\S+)$")
+                .matcher(pf.metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Bounded wait for something the PF does after the request was sent (no response tells when). */
+    private static void awaitMetric(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen within 10 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The servlet's rejection counters (pf_ft_invites_rejected by status), as exposed. */
+    private static String rejections(PfUnderTest pf) throws IOException, InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = Pattern.compile("(?m)^pf_ft_invites_rejected.*$").matcher(pf.metrics());
+        while (m.find()) {
+            sb.append(m.group()).append('\n');
+        }
+        return sb.toString();
     }
 
     @Test
