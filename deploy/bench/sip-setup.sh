@@ -9,7 +9,9 @@
 # rate x STEP_SECONDS calls; a target stops at its first step with a failed call (unless
 # KEEP_GOING is set). Reported per step: calls placed / failed, of those refused with 503 (overload
 # control), achieved rate (successful calls / wall time of the step), p50 / p99 set-up time
-# (INVITE sent -> 200 received, from SIPp -trace_rtt, 1 ms resolution, successful calls).
+# (INVITE sent -> 200 received, from SIPp -trace_rtt, 1 ms resolution, successful calls), and the
+# server's CPU per call placed (user + system of its process over the step, from /proc/<pid>/stat;
+# it hardly depends on the other load of the machine, unlike the rates).
 #
 # Targets: pf (this tree's PF), bare (the bare servlet), pf-before (the PF jar named by BEFORE_JAR,
 # e.g. a build of an older commit, for before/after figures in one run) and pf-alt (this tree's PF
@@ -44,6 +46,7 @@ DEFER_ON="${DEFER_ON:-terminating}"
 MVN_OFFLINE="${MVN_OFFLINE--o}"
 WORK="$(mktemp -d /tmp/pf-sip-bench.XXXXXX)"
 PIDS=()
+declare -A SERVER_PID=()
 
 cleanup() {
   local rc=$?
@@ -90,6 +93,7 @@ start_pf() { # name jar sip-port extra-java-opts
     PF_POLICY_DEFER_ON="$DEFER_ON" $PF_ENV \
     java $PF_JAVA_OPTS $opts -jar "$jar" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
+  SERVER_PID[$name]=$!
 }
 
 start_servers() {
@@ -103,7 +107,8 @@ start_servers() {
         mkdir -p "$WORK/bare-data"
         java $PF_JAVA_OPTS $ADD_OPENS -cp "$ROOT/deploy/bench/bare-servlet:$WORK/test-classes:$WORK/pf.jar" \
           org.cpmft.pf.it.BareSipServer 127.0.0.1 $BARE_PORT "$WORK/bare-data" >"$WORK/bare.log" 2>&1 &
-        PIDS+=($!);;
+        PIDS+=($!)
+        SERVER_PID[bare]=$!;;
       *) echo "bench: unknown target $t" >&2; exit 2;;
     esac
   done
@@ -119,6 +124,10 @@ start_uas() { # transport
   UAS_PID=$!
   PIDS+=($UAS_PID)
   sleep 0.5
+}
+
+cpu_ticks() { # pid -> user + system clock ticks of that process so far
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 percentile() { # csv p -> ms
@@ -137,13 +146,15 @@ run_step() {
   esac
   local calls=$((rate * STEP_SECONDS)) dir="$WORK/step-$target-$transport-$rate"
   mkdir -p "$dir"
-  local t0 t1 rc=0
+  local t0 t1 rc=0 cpu0 cpu1
+  cpu0=$(cpu_ticks "${SERVER_PID[$target]}")
   t0=$(date +%s.%N)
   (cd "$dir" && sipp -sf "$SCEN/ft-setup-uac.xml" "$remote" -i 127.0.0.1 -p $UAC_PORT -t $t \
       -r "$rate" -m "$calls" -nostdin -max_socket 2048 -recv_timeout 10000 -timer_resol 1 \
       -timeout $((STEP_SECONDS * 2 + 15))s -timeout_error -trace_rtt -rtt_freq 1 -trace_err -trace_logs \
       -key callee "$callee" >sipp.out 2>&1) || rc=$?
   t1=$(date +%s.%N)
+  cpu1=$(cpu_ticks "${SERVER_PID[$target]}")
   local ok failed refused csv
   ok=$(awk -F'|' '/Successful call/ {gsub(/ /, "", $3); v=$3} END {print v+0}' "$dir/sipp.out")
   failed=$(awk -F'|' '/Failed call/ {gsub(/ /, "", $3); v=$3} END {print v+0}' "$dir/sipp.out")
@@ -155,16 +166,20 @@ run_step() {
   if [ -n "$csv" ]; then p50=$(percentile "$csv" 50); p99=$(percentile "$csv" 99); fi
   local achieved
   achieved=$(awk -v n="$ok" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$transport" "$target" "$rate" "$calls" \
-    "$failed" "$refused" "$achieved" "$p50" "$p99"
+  # The server's own CPU (user + system, all its threads, GC and JIT included) per call placed:
+  # unlike the rates, it hardly depends on what else the shared machine runs.
+  local cpu_per_call
+  cpu_per_call=$(awk -v d=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$calls" 'BEGIN {printf "%.2f", d * 1000 / hz / n}')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$transport" "$target" "$rate" "$calls" \
+    "$failed" "$refused" "$achieved" "$p50" "$p99" "$cpu_per_call"
   if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$ok" -ne "$calls" ]; then return 1; fi
   return 0
 }
 
 start_servers
 echo "bench: PF on 127.0.0.1:$PF_PORT, bare servlet on 127.0.0.1:$BARE_PORT; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-echo "| transport | target | offered calls/s | calls | failed | of which 503 | achieved calls/s | p50 set-up ms | p99 set-up ms |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| transport | target | offered calls/s | calls | failed | of which 503 | achieved calls/s | p50 set-up ms | p99 set-up ms | server CPU ms/call |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for transport in $TRANSPORTS; do
   start_uas "$transport"
   for target in $TARGETS; do   # JIT warm-up, not reported

@@ -291,7 +291,7 @@ public final class RelayLeg {
     void close() {
         closed = true;
         CompletableFuture<Void> c = connecting;
-        if (c != null) {
+        if (c != null && !c.isDone()) {
             c.completeExceptionally(new IllegalStateException("session closed"));
         }
         RelayConnection conn = connection.get();
