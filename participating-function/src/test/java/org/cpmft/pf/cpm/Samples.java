@@ -62,4 +62,25 @@ public final class Samples {
     public static String crlf(String lf) {
         return lf.replace("\n", "\r\n");
     }
+
+    /**
+     * One text/plain file in one MSRP m-line on 127.0.0.1, its a=path naming port 9 (where nothing
+     * listens), e.g. {@code oneFile("alice", 1, 1, "sendonly", "alice1", "a.txt", 10, "ft1")}.
+     */
+    public static String oneFile(String user, int sessionId, int version, String direction, String pathSession,
+                                 String name, int size, String fileTransferId) {
+        return crlf("""
+                v=0
+                o=%s %d %d IN IP4 127.0.0.1
+                s=-
+                c=IN IP4 127.0.0.1
+                t=0 0
+                m=message 9 TCP/MSRP *
+                a=%s
+                a=accept-types:*
+                a=path:msrp://127.0.0.1:9/%s;tcp
+                a=file-selector:name:"%s" type:text/plain size:%d
+                a=file-transfer-id:%s
+                """.formatted(user, sessionId, version, direction, pathSession, name, size, fileTransferId));
+    }
 }

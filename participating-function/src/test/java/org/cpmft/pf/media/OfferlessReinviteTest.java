@@ -30,59 +30,11 @@ import org.junit.jupiter.api.Test;
  */
 class OfferlessReinviteTest {
 
-    private static final String OFFER = Samples.crlf("""
-            v=0
-            o=alice 1 1 IN IP4 127.0.0.1
-            s=-
-            c=IN IP4 127.0.0.1
-            t=0 0
-            m=message 9 TCP/MSRP *
-            a=sendonly
-            a=accept-types:*
-            a=path:msrp://127.0.0.1:9/alice1;tcp
-            a=file-selector:name:"a.txt" type:text/plain size:10
-            a=file-transfer-id:ft1
-            """);
-    private static final String ANSWER = Samples.crlf("""
-            v=0
-            o=bob 2 2 IN IP4 127.0.0.1
-            s=-
-            c=IN IP4 127.0.0.1
-            t=0 0
-            m=message 9 TCP/MSRP *
-            a=recvonly
-            a=accept-types:*
-            a=path:msrp://127.0.0.1:9/bob1;tcp
-            a=file-selector:name:"a.txt" type:text/plain size:10
-            a=file-transfer-id:ft1
-            """);
+    private static final String OFFER = Samples.oneFile("alice", 1, 1, "sendonly", "alice1", "a.txt", 10, "ft1");
+    private static final String ANSWER = Samples.oneFile("bob", 2, 2, "recvonly", "bob1", "a.txt", 10, "ft1");
     /** Bob's offer in the 2xx: a file of his own (push from his side) in the reused m-line. */
-    private static final String BOB_NEW_FILE = Samples.crlf("""
-            v=0
-            o=bob 2 3 IN IP4 127.0.0.1
-            s=-
-            c=IN IP4 127.0.0.1
-            t=0 0
-            m=message 9 TCP/MSRP *
-            a=sendonly
-            a=accept-types:*
-            a=path:msrp://127.0.0.1:9/bob2;tcp
-            a=file-selector:name:"b.txt" type:text/plain size:20
-            a=file-transfer-id:ft2
-            """);
-    private static final String ALICE_TAKES_IT = Samples.crlf("""
-            v=0
-            o=alice 1 2 IN IP4 127.0.0.1
-            s=-
-            c=IN IP4 127.0.0.1
-            t=0 0
-            m=message 9 TCP/MSRP *
-            a=recvonly
-            a=accept-types:*
-            a=path:msrp://127.0.0.1:9/alice2;tcp
-            a=file-selector:name:"b.txt" type:text/plain size:20
-            a=file-transfer-id:ft2
-            """);
+    private static final String BOB_NEW_FILE = Samples.oneFile("bob", 2, 3, "sendonly", "bob2", "b.txt", 20, "ft2");
+    private static final String ALICE_TAKES_IT = Samples.oneFile("alice", 1, 2, "recvonly", "alice2", "b.txt", 20, "ft2");
 
     private static final InviteAnalyzer ANALYZER = new InviteAnalyzer(FileTransferPolicy.defaults(), "pf.example.net");
     private static MsrpRelay relay;

@@ -17,32 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Per-m-line anchoring on a real relay listening on 127.0.0.1 (answerers' paths name port 9: nothing listens). */
 class RelayMediaAnchoringTest {
 
-    private static final String OFFER = Samples.crlf("""
-            v=0
-            o=alice 1 1 IN IP4 127.0.0.1
-            s=-
-            c=IN IP4 127.0.0.1
-            t=0 0
-            m=message 9 TCP/MSRP *
-            a=sendonly
-            a=accept-types:*
-            a=path:msrp://127.0.0.1:9/alice1;tcp
-            a=file-selector:name:"a.txt" type:text/plain size:10
-            a=file-transfer-id:ft1
-            """);
-    private static final String ANSWER = Samples.crlf("""
-            v=0
-            o=bob 2 2 IN IP4 127.0.0.1
-            s=-
-            c=IN IP4 127.0.0.1
-            t=0 0
-            m=message 9 TCP/MSRP *
-            a=recvonly
-            a=accept-types:*
-            a=path:msrp://127.0.0.1:9/bob1;tcp
-            a=file-selector:name:"a.txt" type:text/plain size:10
-            a=file-transfer-id:ft1
-            """);
+    private static final String OFFER = Samples.oneFile("alice", 1, 1, "sendonly", "alice1", "a.txt", 10, "ft1");
+    private static final String ANSWER = Samples.oneFile("bob", 2, 2, "recvonly", "bob1", "a.txt", 10, "ft1");
 
     private static MsrpRelay relay;
     private static MediaAnchoring anchoring;
