@@ -23,7 +23,7 @@
 # and transport, not reported: after 10 s C2 was still compiling through the measured steps),
 # BASE_PORT (first of 12 consecutive free ports, 25060), PF_JAVA_OPTS (JVM options of every server),
 # PF_ENV (extra environment of the PFs, e.g. "PF_SIP_MAX_SETUPS_IN_PROGRESS=0"), BEFORE_JAR,
-# ALT_JAVA_OPTS, KEEP_GOING, MVN_OFFLINE (-o; set empty to allow downloads), KEEP_WORK (set: keep
+# ALT_JAVA_OPTS, ALT_ENV (extra environment of pf-alt only, e.g. "PF_SIP_MAX_SETUPS_IN_PROGRESS=400"), KEEP_GOING, MVN_OFFLINE (-o; set empty to allow downloads), KEEP_WORK (set: keep
 # logs and SIPp traces in the work directory), DEFER_ON (see below).
 # Needs: sipp, java 17, maven; msrp-relay and deferred-store installed in ~/.m2
 # (mvn -q -o install -DskipTests -pl msrp-relay,deferred-store).
@@ -38,6 +38,7 @@ BASE_PORT="${BASE_PORT:-25060}"
 PF_JAVA_OPTS="${PF_JAVA_OPTS:-}"
 PF_ENV="${PF_ENV:-}"
 ALT_JAVA_OPTS="${ALT_JAVA_OPTS:-}"
+ALT_ENV="${ALT_ENV:-}"
 KEEP_GOING="${KEEP_GOING:-}"
 # The UAC reaches the PF in the originating role. With deferral on that side (the product default)
 # every call's failed MSRP connect to the far end hands the transfer to the deferred store
@@ -86,12 +87,12 @@ await_line() { # file pattern seconds
   echo "bench: '$2' did not appear in $1:" >&2; tail -20 "$1" >&2; return 1
 }
 
-start_pf() { # name jar sip-port extra-java-opts
-  local name=$1 jar=$2 port=$3 opts=$4
+start_pf() { # name jar sip-port extra-java-opts [extra-env]
+  local name=$1 jar=$2 port=$3 opts=$4 extra_env=${5:-}
   mkdir -p "$WORK/$name-data"
   env PF_SIP_HOST=127.0.0.1 PF_SIP_PORT=$port PF_MSRP_HOST=127.0.0.1 PF_MSRP_PORT=$((port + 1)) \
     PF_HTTP_HOST=127.0.0.1 PF_HTTP_PORT=$((port + 2)) PF_STORE_DATA_DIR="$WORK/$name-data" \
-    PF_POLICY_DEFER_ON="$DEFER_ON" $PF_ENV \
+    PF_POLICY_DEFER_ON="$DEFER_ON" $PF_ENV $extra_env \
     java $PF_JAVA_OPTS $opts -jar "$jar" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   SERVER_PID[$name]=$!
@@ -103,7 +104,7 @@ start_servers() {
     case $t in
       pf) start_pf pf "$WORK/pf.jar" $PF_PORT "";;
       pf-before) start_pf pf-before "$WORK/pf-before.jar" $BEFORE_PORT "";;
-      pf-alt) start_pf pf-alt "$WORK/pf.jar" $ALT_PORT "$ALT_JAVA_OPTS";;
+      pf-alt) start_pf pf-alt "$WORK/pf.jar" $ALT_PORT "$ALT_JAVA_OPTS" "$ALT_ENV";;
       bare)
         mkdir -p "$WORK/bare-data"
         java $PF_JAVA_OPTS $ADD_OPENS -cp "$ROOT/deploy/bench/bare-servlet:$WORK/test-classes:$WORK/pf.jar" \
