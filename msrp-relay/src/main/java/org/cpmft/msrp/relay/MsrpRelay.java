@@ -53,6 +53,7 @@ public final class MsrpRelay implements AutoCloseable {
                 .group(boss, workers)
                 .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_CLOSE, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -67,6 +68,7 @@ public final class MsrpRelay implements AutoCloseable {
                 .group(workers)
                 .channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
         if (config.socketSendBuffer() > 0) {

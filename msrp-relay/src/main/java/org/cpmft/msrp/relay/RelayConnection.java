@@ -44,6 +44,8 @@ import org.cpmft.msrp.message.MsrpStatus;
  */
 final class RelayConnection implements FrameSource {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayConnection.class);
+    /** How long a connection whose writes failed waits for the read that reaches the peer's reset. */
+    private static final long DRAIN_BEFORE_CLOSE_MILLIS = 1000;
     /**
      * Whether an accepted connection moves to the event loop of its session's other connection before it
      * carries its first frame (see {@link #moveTo}); {@code -Dorg.cpmft.msrp.relay.loopAffinity=false} turns
@@ -86,6 +88,7 @@ final class RelayConnection implements FrameSource {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drainInbox;
     private boolean flushScheduled;
+    private boolean draining;
     private final Runnable flushTask = this::flushNow;
 
     private record Queued(Object source, MsrpObject msg, TransactionListener listener) {
@@ -323,7 +326,7 @@ final class RelayConnection implements FrameSource {
                     if (f.isSuccess()) {
                         startTransactionTimer(tid, p);
                     } else {
-                        channel.close();
+                        closeAfterReadingWhatArrived();
                     }
                 });
                 channel.write(msg, sent);
@@ -371,6 +374,23 @@ final class RelayConnection implements FrameSource {
                 s.resume(waitingForResponses);
             }
         }
+    }
+
+    /**
+     * Closes this connection after a write failed (the peer reset it), once what the peer sent before is read.
+     * A peer that closes with unread data in its socket makes Linux send RST, and the first write after it
+     * fails; closing then would drop the peer's last responses still waiting in this socket, e.g. the 200s
+     * that tell a stand-in how much of the file the recipient confirmed. The channel does not close itself on
+     * a write failure (AUTO_CLOSE off, output is shut down instead); the read that reaches the reset closes
+     * it, and a timer closes it in case no read comes (reading paused).
+     */
+    void closeAfterReadingWhatArrived() {
+        if (draining || !channel.isOpen()) {
+            return;
+        }
+        draining = true;
+        channel.read();
+        channel.eventLoop().schedule(() -> channel.close(), DRAIN_BEFORE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void scheduleFlush() {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -359,6 +360,12 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         relay.metrics().error("io");
+        if (cause instanceof IOException) {
+            // A failed write or read: the peer went away. Read what it sent before closing (see the method).
+            LOG.debug("{}: closing after reading what arrived, after error", connection, cause);
+            connection.closeAfterReadingWhatArrived();
+            return;
+        }
         LOG.debug("{}: closing after error", connection, cause);
         ctx.close();
     }

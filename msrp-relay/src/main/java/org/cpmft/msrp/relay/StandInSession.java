@@ -290,6 +290,24 @@ final class StandInSession {
         announce(lost);
     }
 
+    /**
+     * Counts the 200s the recipient sent that are received but not handled yet ({@link #relayChunkAnswered} is
+     * dispatched to the sender's event loop, and the loss of the connection may be noticed first, e.g. by a chunk
+     * from the sender finding it closed): what the recipient confirmed is not sent again.
+     */
+    private void settleReceivedConfirmations() {
+        if (recipientRefused) {
+            return;
+        }
+        for (RelayChunk rc : unconfirmed) {
+            if (!rc.settled && rc != open && MsrpStatus.isSuccess(rc.receivedStatus)) {
+                rc.settled = true;
+                rc.chunk.relayChunksPending--;
+            }
+        }
+        releaseSettled();
+    }
+
     /** Drops kept octets from the front while the recipient has answered them; advances the confirmed offset. */
     private void releaseSettled() {
         RelayChunk head;
@@ -340,6 +358,7 @@ final class StandInSession {
         if (state != State.GUARDING || recipientRefused || offerer.closed() || delivered()) {
             return null;
         }
+        settleReceivedConfirmations();
         state = State.STANDING_IN;
         cause = why;
         long confirmed = messageSeen ? confirmedEnd : 0;
@@ -624,6 +643,8 @@ final class StandInSession {
         final List<ByteBuf> pieces = new ArrayList<>(4);
         long length;
         boolean settled;
+        /** Status of the recipient's response as soon as it is received (on the recipient's I/O thread), or 0. */
+        volatile int receivedStatus;
 
         RelayChunk(IncomingChunk chunk, long from) {
             this.chunk = chunk;
@@ -663,6 +684,7 @@ final class StandInSession {
 
         @Override
         public void onResponse(MsrpResponseHead response) {
+            rc.receivedStatus = response.statusCode();
             later(rc.chunk.origin, () -> relayChunkAnswered(rc, response.statusCode()));
         }
 
