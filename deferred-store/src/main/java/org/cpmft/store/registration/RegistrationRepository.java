@@ -17,7 +17,7 @@ import org.hibernate.exception.ConstraintViolationException;
  * binding counts) belong to the caller; the store makes each user's change atomic across nodes.
  */
 public final class RegistrationRepository {
-    /** A change of a user whose first rows two nodes insert at once loses, then sees the other's. */
+    /** An update that lost a race (two inserts of a user's lock row, a lock wait refused) tries again. */
     private static final int ATTEMPTS = 5;
 
     private final Transactions tx;
@@ -57,9 +57,9 @@ public final class RegistrationRepository {
      * Replaces the user's rows with {@code change} applied to them, atomically with respect to
      * other updates of the same user on any node. {@code change} may run more than once (after a
      * lost race) and must be a pure function of its argument. Rows of one device (same
-     * instance, else same contact) collapse to the last one returned. The first update of a user
-     * also writes a lapsed row without contact or instance (what serializes first updates), which
-     * the next update replaces like any row.
+     * instance, else same contact) collapse to the last one returned. The user's lapsed row without
+     * contact or instance is the lock every update takes first: the first update of a user writes it
+     * (and leaves it), the next one replaces it like any row and the one after writes it again.
      *
      * @param nodeId written with each row: which node was told
      */
@@ -71,7 +71,7 @@ public final class RegistrationRepository {
             try {
                 return tx.inSession(s -> update(s, userUri, nodeId, change));
             } catch (RuntimeException e) {
-                if (attempt == ATTEMPTS || !isConstraintViolation(e)) {
+                if (attempt == ATTEMPTS || !isRetryable(e)) {
                     throw Transactions.wrap("cannot update registration of " + userUri, e);
                 }
             }
@@ -80,11 +80,29 @@ public final class RegistrationRepository {
 
     private Update update(Session s, String userUri, String nodeId, UnaryOperator<List<StoredBinding>> change) {
         Instant now = tx.now();
+        StoredBinding anchor = new StoredBinding(null, null, now);
+        // First the user's lock: the row without contact or instance, inserted when there is none (two
+        // first updates collide on its unique key; one fails and retries). Only then the user's rows, in a
+        // statement of its own, so that they include all the previous holder committed: a FOR UPDATE
+        // over the rows themselves does not wait for rows another update is inserting.
+        RegistrationBinding lock = s.createSelectionQuery(
+                        "from RegistrationBinding where userUri = :u and deviceKey = :k", RegistrationBinding.class)
+                .setParameter("u", userUri)
+                .setParameter("k", anchor.deviceKey())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .uniqueResult();
+        RegistrationBinding inserted = null;
+        if (lock == null) {
+            inserted = RegistrationBinding.of(userUri, anchor, now, nodeId);
+            s.persist(inserted);
+            s.flush();
+        }
+        RegistrationBinding fresh = inserted;
         List<RegistrationBinding> rows = s.createSelectionQuery(
                         "from RegistrationBinding where userUri = :u order by expiresAt desc, id", RegistrationBinding.class)
                 .setParameter("u", userUri)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList();
+                .getResultList()
+                .stream().filter(r -> r != fresh).toList();
         List<StoredBinding> before = rows.stream().map(RegistrationBinding::binding).toList();
         Map<String, StoredBinding> next = new LinkedHashMap<>();
         for (StoredBinding b : change.apply(before)) {
@@ -95,14 +113,11 @@ public final class RegistrationRepository {
         for (RegistrationBinding r : rows) {
             existing.put(r.deviceKey(), r);
         }
-        StoredBinding anchor = new StoredBinding(null, null, now);
-        if (rows.isEmpty() && !next.containsKey(anchor.deviceKey())) {
-            // No row to lock yet: two nodes writing a user's first rows would not see each other.
-            // Both insert this lapsed row (the same key), one fails and retries against the other's.
-            s.persist(RegistrationBinding.of(userUri, anchor, now, nodeId));
-        }
         for (Map.Entry<String, StoredBinding> e : next.entrySet()) {
             RegistrationBinding row = existing.remove(e.getKey());
+            if (row == null && fresh != null && e.getKey().equals(fresh.deviceKey())) {
+                row = fresh;
+            }
             if (row == null) {
                 s.persist(RegistrationBinding.of(userUri, e.getValue(), now, nodeId));
             } else {
@@ -114,9 +129,14 @@ public final class RegistrationRepository {
         return new Update(before, new ArrayList<>(next.values()));
     }
 
-    private static boolean isConstraintViolation(Throwable e) {
+    /** A lost race: a unique key taken meanwhile, or the database refusing a lock wait (H2 90131, 40001). */
+    private static boolean isRetryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConstraintViolationException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().equals("90131") || sql.getSQLState().startsWith("40"))) {
                 return true;
             }
         }
