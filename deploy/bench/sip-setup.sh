@@ -21,7 +21,8 @@
 # Environment: RATES (default "250 500 750 1000 1250 1500 2000"), STEP_SECONDS (4), TRANSPORTS
 # ("udp tcp"), TARGETS ("pf bare"), WARMUP_SECONDS (30, at 200 calls/s per target
 # and transport, not reported: after 10 s C2 was still compiling through the measured steps),
-# BASE_PORT (first of 12 consecutive free ports, 25060), PF_JAVA_OPTS (JVM options of every server),
+# BASE_PORT (first of 12 consecutive free ports, 25060), PF_JAVA_OPTS (JVM options of every server;
+# default the deployment's collector and a 2 GiB heap: -XX:+UseZGC -Xms2g -Xmx2g; set empty for the JVM's own),
 # PF_ENV (extra environment of the PFs, e.g. "PF_SIP_MAX_SETUPS_IN_PROGRESS=0"), BEFORE_JAR,
 # ALT_JAVA_OPTS, ALT_ENV (extra environment of pf-alt only, e.g. "PF_SIP_MAX_SETUPS_IN_PROGRESS=400"), KEEP_GOING, MVN_OFFLINE (-o; set empty to allow downloads), KEEP_WORK (set: keep
 # logs and SIPp traces in the work directory), DEFER_ON (see below).
@@ -35,7 +36,7 @@ TRANSPORTS="${TRANSPORTS:-udp tcp}"
 TARGETS="${TARGETS:-pf bare}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-30}"
 BASE_PORT="${BASE_PORT:-25060}"
-PF_JAVA_OPTS="${PF_JAVA_OPTS:-}"
+PF_JAVA_OPTS="${PF_JAVA_OPTS--XX:+UseZGC -Xms2g -Xmx2g}"
 PF_ENV="${PF_ENV:-}"
 ALT_JAVA_OPTS="${ALT_JAVA_OPTS:-}"
 ALT_ENV="${ALT_ENV:-}"
