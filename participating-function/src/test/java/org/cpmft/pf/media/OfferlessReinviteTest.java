@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
-import org.cpmft.msrp.relay.MsrpRelay;
-import org.cpmft.msrp.relay.RelayConfig;
 import org.cpmft.msrp.relay.RelaySessionPair;
 import org.cpmft.pf.cpm.Samples;
 import org.cpmft.pf.cpm.body.InviteBody;
@@ -20,43 +18,19 @@ import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.media.MediaAnchoring.Side;
 import org.cpmft.pf.media.OfferlessReinvite.End;
 import org.cpmft.pf.media.OfferlessReinvite.Relay;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A re-INVITE without SDP from the sender's side (UPSTREAM): the recipient's 2xx brings the offer,
  * the sender's ACK the answer; on a real relay on 127.0.0.1 (paths name port 9: nothing listens).
  */
-class OfferlessReinviteTest {
+class OfferlessReinviteTest extends AnchoringOnRealRelay {
 
-    private static final String OFFER = Samples.oneFile("alice", 1, 1, "sendonly", "alice1", "a.txt", 10, "ft1");
-    private static final String ANSWER = Samples.oneFile("bob", 2, 2, "recvonly", "bob1", "a.txt", 10, "ft1");
     /** Bob's offer in the 2xx: a file of his own (push from his side) in the reused m-line. */
     private static final String BOB_NEW_FILE = Samples.oneFile("bob", 2, 3, "sendonly", "bob2", "b.txt", 20, "ft2");
     private static final String ALICE_TAKES_IT = Samples.oneFile("alice", 1, 2, "recvonly", "alice2", "b.txt", 20, "ft2");
 
     private static final InviteAnalyzer ANALYZER = new InviteAnalyzer(FileTransferPolicy.defaults(), "pf.example.net");
-    private static MsrpRelay relay;
-    private static MediaAnchoring anchoring;
-
-    @BeforeAll
-    static void startRelay() {
-        relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0));
-        anchoring = new RelayMediaAnchoring(relay, null);
-    }
-
-    @AfterAll
-    static void stopRelay() {
-        relay.close();
-    }
-
-    private static MediaAnchoring.Anchor established() {
-        SdpSession offer = SdpSession.parse(OFFER);
-        MediaAnchoring.Anchor anchor = anchoring.anchorOffer(offer, offer.msrpStreams());
-        anchor.anchorAnswer(SdpSession.parse(ANSWER));
-        return anchor;
-    }
 
     /** Alice re-INVITEs without SDP: Bob (downstream) offers in his 2xx. */
     private static OfferlessReinvite fromAlice(MediaAnchoring.Anchor anchor, InviteAnalyzer analyzer) {

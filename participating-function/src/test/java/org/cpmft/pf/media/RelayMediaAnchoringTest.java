@@ -3,43 +3,16 @@ package org.cpmft.pf.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.cpmft.msrp.relay.MsrpRelay;
-import org.cpmft.msrp.relay.RelayConfig;
 import org.cpmft.msrp.relay.RelaySessionPair;
-import org.cpmft.pf.cpm.Samples;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.cpm.sdp.StreamChanges.Change;
 import org.cpmft.pf.media.MediaAnchoring.Side;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Per-m-line anchoring on a real relay listening on 127.0.0.1 (answerers' paths name port 9: nothing listens). */
-class RelayMediaAnchoringTest {
+class RelayMediaAnchoringTest extends AnchoringOnRealRelay {
 
-    private static final String OFFER = Samples.oneFile("alice", 1, 1, "sendonly", "alice1", "a.txt", 10, "ft1");
-    private static final String ANSWER = Samples.oneFile("bob", 2, 2, "recvonly", "bob1", "a.txt", 10, "ft1");
 
-    private static MsrpRelay relay;
-    private static MediaAnchoring anchoring;
-
-    @BeforeAll
-    static void startRelay() {
-        relay = MsrpRelay.start(RelayConfig.of("127.0.0.1", 0));
-        anchoring = new RelayMediaAnchoring(relay, null);
-    }
-
-    @AfterAll
-    static void stopRelay() {
-        relay.close();
-    }
-
-    private static MediaAnchoring.Anchor established() {
-        SdpSession offer = SdpSession.parse(OFFER);
-        MediaAnchoring.Anchor anchor = anchoring.anchorOffer(offer, offer.msrpStreams());
-        anchor.anchorAnswer(SdpSession.parse(ANSWER));
-        return anchor;
-    }
 
     private static String path(SdpSession sdp) {
         return sdp.media(0).path().get(0);
