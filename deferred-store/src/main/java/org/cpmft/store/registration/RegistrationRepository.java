@@ -38,19 +38,19 @@ public final class RegistrationRepository {
     /** Every row kept for the user, lapsed ones included; empty: the user is unknown. */
     public List<StoredBinding> find(String userUri) {
         Objects.requireNonNull(userUri, "userUri");
-        return tx.inSession(s -> s.createSelectionQuery(
-                        "from RegistrationBinding where userUri = :u order by expiresAt desc, id", RegistrationBinding.class)
-                .setParameter("u", userUri)
-                .getResultList()
-                .stream().map(RegistrationBinding::binding).toList());
+        return tx.inSession(s -> rowsOf(s, userUri).stream().map(RegistrationBinding::binding).toList());
     }
 
     /** The rows with their writer and time, for operators. */
     public List<RegistrationBinding> rows(String userUri) {
-        return tx.inSession(s -> s.createSelectionQuery(
+        return tx.inSession(s -> rowsOf(s, userUri));
+    }
+
+    private static List<RegistrationBinding> rowsOf(Session s, String userUri) {
+        return s.createSelectionQuery(
                         "from RegistrationBinding where userUri = :u order by expiresAt desc, id", RegistrationBinding.class)
                 .setParameter("u", userUri)
-                .getResultList());
+                .getResultList();
     }
 
     /**
@@ -98,11 +98,7 @@ public final class RegistrationRepository {
             s.flush();
         }
         RegistrationBinding fresh = inserted;
-        List<RegistrationBinding> rows = s.createSelectionQuery(
-                        "from RegistrationBinding where userUri = :u order by expiresAt desc, id", RegistrationBinding.class)
-                .setParameter("u", userUri)
-                .getResultList()
-                .stream().filter(r -> r != fresh).toList();
+        List<RegistrationBinding> rows = rowsOf(s, userUri).stream().filter(r -> r != fresh).toList();
         List<StoredBinding> before = rows.stream().map(RegistrationBinding::binding).toList();
         Map<String, StoredBinding> next = new LinkedHashMap<>();
         for (StoredBinding b : change.apply(before)) {

@@ -176,10 +176,11 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", "8");
-        // Requests the container builds itself (ACK, in-dialog BYE of a B2BUA leg) carry this User-Agent;
-        // an empty value made them invalid (RFC 3261 20.41: at least one server-val).
         if (settings.serverHeader() != null && !settings.serverHeader().isBlank()) {
+            // Requests the container builds itself (ACK, in-dialog BYE of a B2BUA leg) carry this
+            // User-Agent; an empty value made them invalid (RFC 3261 20.41: at least one server-val).
             p.setProperty("org.mobicents.servlet.sip.USER_AGENT_HEADER", settings.serverHeader());
+            p.setProperty(MalformedRequestValve.SERVER_HEADER, settings.serverHeader());
         }
         // Tuning without a rebuild: -Dgov.nist.javax.sip.THREAD_POOL_SIZE=8 and the like win.
         System.getProperties().stringPropertyNames().stream()
@@ -188,9 +189,6 @@ public final class EmbeddedSipContainer implements AutoCloseable {
         // Malformed requests: 400 with a Warning, or dropped, before anything else sees them.
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CheckingParserFactory.class.getName());
         String valves = MalformedRequestValve.class.getName();
-        if (settings.serverHeader() != null && !settings.serverHeader().isBlank()) {
-            p.setProperty(MalformedRequestValve.SERVER_HEADER, settings.serverHeader());
-        }
         if (settings.admission() != null && settings.admission().limits().any()) {
             valves += "," + OverloadValve.class.getName();
             p.setProperty(OverloadValve.ADMISSION_ID, admissionId);
