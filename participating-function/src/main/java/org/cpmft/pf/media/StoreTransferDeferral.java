@@ -16,7 +16,6 @@ import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.deferral.DeferralIntake;
 import org.cpmft.pf.deferral.DeferralRequest;
 import org.cpmft.pf.registration.RegistrationRegistry;
-import org.cpmft.pf.sip.TransferDeferral;
 
 /**
  * Deferral through the relay and the deferred store: the relay stands in for the recipient and
@@ -62,7 +61,7 @@ public final class StoreTransferDeferral implements TransferDeferral {
     }
 
     @Override
-    public SdpSession accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor) {
+    public Optional<SdpSession> accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor) {
         SdpSession offer = invite.offer();
         Map<Integer, String> taken = new HashMap<>();
         for (int index : offer.fileTransferStreams()) {
@@ -75,13 +74,13 @@ public final class StoreTransferDeferral implements TransferDeferral {
             taken.put(index, pair.get().offererLeg().localPath().format());
         }
         if (taken.isEmpty()) {
-            throw new IllegalArgumentException("no pushed file to keep in the offer");
+            return Optional.empty(); // a pull: nothing pushed to keep, the recipient's failure goes upstream
         }
-        return FileTransferAnswerBuilder.accept(offer, msrpHost, System.nanoTime() & Long.MAX_VALUE, taken);
+        return Optional.of(FileTransferAnswerBuilder.accept(offer, msrpHost, System.nanoTime() & Long.MAX_VALUE, taken));
     }
 
     @Override
-    public void guard(Invite invite, MediaAnchoring.Anchor anchor) {
+    public void guard(Invite invite, MediaAnchoring.Anchor anchor, Optional<String> acceptingInstance) {
         if (!rules.applies(invite.role(), false)) {
             return;
         }
@@ -95,17 +94,8 @@ public final class StoreTransferDeferral implements TransferDeferral {
     }
 
     @Override
-    public boolean recipientLeft(Invite invite, MediaAnchoring.Anchor anchor) {
-        boolean kept = false;
-        for (int index : invite.offer().fileTransferStreams()) {
-            Optional<RelaySessionPair> pair = anchor.pair(index);
-            // A BYE is the recipient aborting (CPM 7.4.3, RFC 5547): only when its MSRP leg had
-            // already dropped and the relay took over does the PF keep the sender's transfer going.
-            if (pair.isPresent() && !pair.get().isClosed() && pair.get().standingIn()) {
-                kept = true;
-            }
-        }
-        return kept;
+    public void recipientDeclined(Invite invite, MediaAnchoring.Anchor anchor) {
+        // TODO(intake): a stand-in started by the recipient's MSRP loss is a decline once its BYE comes
     }
 
     private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream) {

@@ -37,6 +37,7 @@ import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.cpm.sdp.SdpValidation;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.cpmft.pf.media.OfferlessReinvite;
+import org.cpmft.pf.media.TransferDeferral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,11 +142,10 @@ public class FileTransferServlet extends SipServlet {
             body = body.withSdp(anchor.forwardedOffer().format());
             app.setAttribute(ANCHOR, anchor);
             TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
-                    req.getTo().getURI().toString(), headers, forward.body(), offer);
+                    req.getTo().getURI().toString(), headers, forward.body(), offer, false);
             app.setAttribute(LocalAcceptance.INVITE, invite);
             Optional<DeferralCause> cause = services.deferral().atOnce(invite);
-            if (cause.isPresent()) {
-                LocalAcceptance.accept(services, req, cause.get());
+            if (cause.isPresent() && LocalAcceptance.accept(services, req, cause.get())) {
                 return;
             }
         }
@@ -325,11 +325,8 @@ public class FileTransferServlet extends SipServlet {
     @Override
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
         SipApplicationSession app = req.getApplicationSession();
-        if (!isUpstream(req) && app.getAttribute(LocalAcceptance.DEFERRED) == null && recipientLeftEarly(app)) {
-            // The recipient's MSRP leg had dropped and the relay took over: the PF keeps the file coming.
-            app.setAttribute(LocalAcceptance.DEFERRED, "MEDIA_INTERRUPTED");
-            sendWithServer(req.createResponse(200));
-            return;
+        if (!isUpstream(req) && app.getAttribute(LocalAcceptance.DEFERRED) == null) {
+            recipientDeclined(app);
         }
         // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
         releaseAnchor(req.getApplicationSession());
@@ -364,10 +361,12 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-    private boolean recipientLeftEarly(SipApplicationSession app) {
+    private void recipientDeclined(SipApplicationSession app) {
         TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
         MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        return invite != null && anchor != null && services.deferral().recipientLeft(invite, anchor);
+        if (invite != null && anchor != null) {
+            services.deferral().recipientDeclined(invite, anchor);
+        }
     }
 
     /** Whether the request came on the sender's leg (the one the initial INVITE arrived on). */
@@ -640,7 +639,7 @@ public class FileTransferServlet extends SipServlet {
             TransferDeferral.Invite invite = (TransferDeferral.Invite) resp.getApplicationSession()
                     .getAttribute(LocalAcceptance.INVITE);
             if (invite != null) {
-                services.deferral().guard(invite, anchor);
+                services.deferral().guard(invite, anchor, Optional.empty());
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();

@@ -14,6 +14,7 @@ import javax.servlet.sip.TimerListener;
 import javax.servlet.sip.TimerService;
 
 import org.cpmft.pf.cpm.policy.DeferralCause;
+import org.cpmft.pf.media.TransferDeferral;
 
 /**
  * The provider-policy invitation timer: when the recipient side gives no final answer in time,

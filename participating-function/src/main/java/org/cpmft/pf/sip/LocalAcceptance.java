@@ -9,6 +9,7 @@ import javax.servlet.sip.SipServletResponse;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.media.MediaAnchoring;
+import org.cpmft.pf.media.TransferDeferral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,11 @@ final class LocalAcceptance {
         }
         TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(INVITE);
         MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        SdpSession answer = services.deferral().accept(invite, cause, anchor);
+        java.util.Optional<SdpSession> taken = services.deferral().accept(invite, cause, anchor);
+        if (taken.isEmpty()) {
+            return false;
+        }
+        SdpSession answer = taken.get();
         app.setAttribute(DEFERRED, cause.name());
         SipServletResponse ok = upstreamInvite.createResponse(200, "OK");
         ok.setContent(answer.format().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/sdp");

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.role.RoleResolver;
 import org.cpmft.pf.media.MediaAnchoring;
+import org.cpmft.pf.media.TransferDeferral;
 
 /**
  * What the servlet needs from the rest of the process. The container instantiates the servlet
