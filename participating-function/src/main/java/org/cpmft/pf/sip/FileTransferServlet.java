@@ -27,6 +27,7 @@ import org.cpmft.pf.cpm.body.ContentType;
 import org.cpmft.pf.cpm.body.InviteBody;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
+import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.header.Warning;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.FtDecision;
@@ -144,6 +145,24 @@ public class FileTransferServlet extends SipServlet {
             TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
                     req.getTo().getURI().toString(), headers, forward.body(), offer, false);
             app.setAttribute(LocalAcceptance.INVITE, invite);
+            // Seed 004 7.4.5.2: a resume or pull the PF is the responder of is answered here.
+            TransferDeferral.OfferDecision resume = services.deferral().onOffer(invite);
+            if (resume instanceof TransferDeferral.OfferDecision.Refuse refuse) {
+                app.removeAttribute(ANCHOR);
+                anchor.release();
+                LOG.info("INVITE {} refused 488: {}", req.getCallId(), refuse.warning());
+                reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), refuse.warning()));
+                return;
+            }
+            if (resume instanceof TransferDeferral.OfferDecision.Serve) {
+                if (!LocalAcceptance.serve(services, req, invite, anchor)) {
+                    app.removeAttribute(ANCHOR);
+                    anchor.release();
+                    reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req),
+                            "the file is no longer available for resume"));
+                }
+                return;
+            }
             Optional<DeferralCause> cause = services.deferral().atOnce(invite);
             if (cause.isPresent() && LocalAcceptance.accept(services, req, cause.get())) {
                 return;
@@ -639,7 +658,9 @@ public class FileTransferServlet extends SipServlet {
             TransferDeferral.Invite invite = (TransferDeferral.Invite) resp.getApplicationSession()
                     .getAttribute(LocalAcceptance.INVITE);
             if (invite != null) {
-                services.deferral().guard(invite, anchor, Optional.empty());
+                // Seed 002 4.2: a redelivery goes to the device that accepted (its Contact's +sip.instance).
+                services.deferral().guard(invite, anchor, Optional.ofNullable(resp.getHeader("Contact"))
+                        .flatMap(SipInstance::fromContact).map(SipInstance::urn));
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();

@@ -29,6 +29,27 @@ final class LocalAcceptance {
     private LocalAcceptance() {
     }
 
+    /**
+     * The PF is the responder of a resume or pull (seed 004 7.4.5.2): the relay takes the missing
+     * octets or plays the stored file on the offerer's leg, and the PF answers 200 itself.
+     *
+     * @return false when the file went away meanwhile (the caller answers 488)
+     */
+    static boolean serve(PfServices services, SipServletRequest upstreamInvite, TransferDeferral.Invite invite,
+                         MediaAnchoring.Anchor anchor) throws IOException {
+        java.util.Optional<SdpSession> answer = services.deferral().serve(invite, anchor);
+        if (answer.isEmpty()) {
+            return false;
+        }
+        upstreamInvite.getApplicationSession().setAttribute(DEFERRED, "RESUME");
+        SipServletResponse ok = upstreamInvite.createResponse(200, "OK");
+        ok.setContent(answer.get().format().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/sdp");
+        ok.setHeader("Server", services.serverHeader());
+        ok.send();
+        LOG.info("INVITE {}: the PF answered the resume itself from its store", upstreamInvite.getCallId());
+        return true;
+    }
+
     /** @return whether the transfer was taken over (false when the upstream INVITE is already answered) */
     static boolean accept(PfServices services, SipServletRequest upstreamInvite, DeferralCause cause) throws IOException {
         SipApplicationSession app = upstreamInvite.getApplicationSession();
