@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,46 @@ class ResumeIT {
                 store.await(r -> r.get(0).state().equals("DELIVERED"), STEP, "delivery recorded");
                 assertThat(uas.isAlive()).as("recipient UAS\n%s", uas.output()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void aResumingReceiverIsServedFromTheStoreFromItsFileRange(@TempDir Path dir) throws Exception {
+        TestPostgres pg = TestPostgres.fromEnvironment();
+        StoredTransfers store = new StoredTransfers(pg);
+        byte[] file = CpmFileSenders.randomFiles(1, 3 * 1024 * 1024 + 17, 31).get(0);
+        try (PfUnderTest pf = node(dir, "pf", pg, FreePorts.next(), Duration.ofMinutes(10))) {
+            CpmFileSenders.deregister(pf.sipPort, RECIPIENT, dir);
+            CpmFileSenders.push(pf, List.of(file), dir, "stored", STEP);
+            List<StoredTransfers.Row> rows = store.await(r -> r.size() == 1 && r.get(0).state().equals("STORED"),
+                    STEP, "the file stored");
+
+            // Bob's device had received the first octets of an earlier delivery and asks for the rest itself.
+            long from = 1_000_003;
+            String bobPath = "msrp://127.0.0.1:" + FreePorts.next() + "/bob0103;tcp";
+            Path paths = dir.resolve("paths-pull.txt");
+            Files.writeString(paths, "");
+            try (ProcessUnderTest uac = ProcessUnderTest.start("sipp-uac-pull", List.of("sipp", "-sf",
+                    SCENARIOS.resolve("resume-uac-pull.xml").toString(), "127.0.0.1:" + pf.sipPort,
+                    "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-s", "alice", "-m", "1",
+                    "-d", "4000", "-nostdin", "-timeout", "60s",
+                    "-key", "ft_name", "stored.bin", "-key", "ft_type", "application/octet-stream",
+                    "-key", "ft_size", Integer.toString(file.length),
+                    "-key", "ft_range", (from + 1) + "-" + file.length, "-key", "msrp_path", bobPath,
+                    "-key", "msrp_cmd", "echo >> " + paths), Map.of(), dir);
+                 PullingMsrpReceiver bob = new PullingMsrpReceiver()) {
+                String[] answer = awaitAnswer(paths, uac, pf);
+                assertThat(Long.parseLong(answer[1])).as("the answer's file-range").isEqualTo(from + 1);
+                byte[] got = bob.receive(answer[0], bobPath, file.length, STEP);
+                assertThat(bob.firstOffset()).as("played from the requested octet").isEqualTo(from);
+                assertThat(bob.received()).as("only the rest").isEqualTo(file.length - from);
+                assertThat(Arrays.copyOfRange(got, (int) from, file.length))
+                        .isEqualTo(Arrays.copyOfRange(file, (int) from, file.length));
+                assertThat(uac.awaitExit(STEP)).as("requester's call\n%s\nPF:\n%s", uac.output(),
+                        pf.process().output()).isZero();
+            }
+            store.await(r -> r.get(0).state().equals("DELIVERED"), STEP, "the served file recorded as delivered");
+            assertThat(store.rows().get(0).id()).isEqualTo(rows.get(0).id());
         }
     }
 
