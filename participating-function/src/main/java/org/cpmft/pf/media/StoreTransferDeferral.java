@@ -246,8 +246,16 @@ public final class StoreTransferDeferral implements TransferDeferral {
         // The rule first: the store is read only where this PF may defer at once. Only a known absence
         // (a REGISTER seen by any node) defers; an unknown user's INVITE goes on.
         Optional<DeferralCause> cause = rules.onRecipientNotRegistered(invite.role(), invite.group());
-        if (cause.isEmpty()
-                || registrations.status(invite.recipient()) != RegistrationRegistry.Status.NOT_REGISTERED) {
+        if (cause.isEmpty()) {
+            return cause;
+        }
+        try {
+            if (registrations.status(invite.recipient()) != RegistrationRegistry.Status.NOT_REGISTERED) {
+                return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            // The shared registrations cannot be read (store down): the INVITE goes on; a 480 still defers.
+            LOG.warn("registration of {} unknown: {}", invite.recipient(), e.toString());
             return Optional.empty();
         }
         return cause;

@@ -63,7 +63,8 @@ final class PullingMsrpReceiver implements AutoCloseable {
                     .add(MsrpHeaderNames.FROM_PATH, ownPath)
                     .add(MsrpHeaderNames.MESSAGE_ID, TransactionIds.next())
                     .add(MsrpHeaderNames.BYTE_RANGE, new ByteRange(1, 0, 0).format());
-            channel.writeAndFlush(new MsrpRequestHead(TransactionIds.next(), MsrpRequestHead.SEND, h, false));
+            channel.write(new MsrpRequestHead(TransactionIds.next(), MsrpRequestHead.SEND, h, false));
+            channel.writeAndFlush(LastMsrpContent.empty(ContinuationFlag.COMPLETE)); // the end-line
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return file;
         } catch (ExecutionException e) {
@@ -106,11 +107,16 @@ final class PullingMsrpReceiver implements AutoCloseable {
                                         } else if (msg instanceof MsrpContent c && send != null) {
                                             take(c.content());
                                             if (c instanceof LastMsrpContent last) {
-                                                ctx.writeAndFlush(MsrpResponseHead.answer(send, 200, own));
-                                                if (last.flag() == ContinuationFlag.COMPLETE
-                                                        && position == file.length) {
-                                                    done.complete(null);
-                                                }
+                                                boolean whole = last.flag() == ContinuationFlag.COMPLETE
+                                                        && position == file.length;
+                                                // Done once the last 200 is on the wire (closing before would lose it).
+                                                ctx.write(MsrpResponseHead.answer(send, 200, own));
+                                                ctx.writeAndFlush(LastMsrpContent.empty(ContinuationFlag.COMPLETE))
+                                                        .addListener(w -> {
+                                                            if (whole) {
+                                                                done.complete(null);
+                                                            }
+                                                        });
                                                 send = null;
                                             }
                                         }

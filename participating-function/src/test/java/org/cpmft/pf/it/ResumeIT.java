@@ -113,7 +113,15 @@ class ResumeIT {
         byte[] file = CpmFileSenders.randomFiles(1, 3 * 1024 * 1024 + 17, 31).get(0);
         try (PfUnderTest pf = node(dir, "pf", pg, FreePorts.next(), Duration.ofMinutes(10))) {
             CpmFileSenders.deregister(pf.sipPort, RECIPIENT, dir);
-            CpmFileSenders.push(pf, List.of(file), dir, "stored", STEP);
+            String alicePath = "msrp://127.0.0.1:" + FreePorts.next() + "/alice0103;tcp";
+            Path pushed = dir.resolve("paths-push.txt");
+            try (ProcessUnderTest uac = uac(dir, "ft-uac-push.xml", "sipp-uac-push", pf, file.length, null, alicePath,
+                    pushed, 3000);
+                 PacedMsrpSender alice = new PacedMsrpSender()) {
+                assertThat(alice.send(file, awaitAnswer(pushed, uac, pf)[0], alicePath, 64 * 1024, Duration.ZERO))
+                        .isEqualTo(file.length);
+                assertThat(uac.awaitExit(STEP)).as("sender's call\n%s", uac.output()).isZero();
+            }
             List<StoredTransfers.Row> rows = store.await(r -> r.size() == 1 && r.get(0).state().equals("STORED"),
                     STEP, "the file stored");
 
@@ -126,14 +134,19 @@ class ResumeIT {
                     SCENARIOS.resolve("resume-uac-pull.xml").toString(), "127.0.0.1:" + pf.sipPort,
                     "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-s", "alice", "-m", "1",
                     "-d", "4000", "-nostdin", "-timeout", "60s",
-                    "-key", "ft_name", "stored.bin", "-key", "ft_type", "application/octet-stream",
+                    "-key", "ft_name", "resumed.bin", "-key", "ft_type", "application/octet-stream",
                     "-key", "ft_size", Integer.toString(file.length),
                     "-key", "ft_range", (from + 1) + "-" + file.length, "-key", "msrp_path", bobPath,
                     "-key", "msrp_cmd", "echo >> " + paths), Map.of(), dir);
                  PullingMsrpReceiver bob = new PullingMsrpReceiver()) {
                 String[] answer = awaitAnswer(paths, uac, pf);
                 assertThat(Long.parseLong(answer[1])).as("the answer's file-range").isEqualTo(from + 1);
-                byte[] got = bob.receive(answer[0], bobPath, file.length, STEP);
+                byte[] got;
+                try {
+                    got = bob.receive(answer[0], bobPath, file.length, STEP);
+                } catch (IOException e) {
+                    throw new AssertionError(e.getMessage() + "\nPF:\n" + pf.process().output(), e);
+                }
                 assertThat(bob.firstOffset()).as("played from the requested octet").isEqualTo(from);
                 assertThat(bob.received()).as("only the rest").isEqualTo(file.length - from);
                 assertThat(Arrays.copyOfRange(got, (int) from, file.length))
@@ -141,7 +154,12 @@ class ResumeIT {
                 assertThat(uac.awaitExit(STEP)).as("requester's call\n%s\nPF:\n%s", uac.output(),
                         pf.process().output()).isZero();
             }
-            store.await(r -> r.get(0).state().equals("DELIVERED"), STEP, "the served file recorded as delivered");
+            try {
+                store.await(r -> r.get(0).state().equals("DELIVERED"), Duration.ofSeconds(20),
+                        "the served file recorded as delivered");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nPF:\n" + pf.process().output(), e);
+            }
             assertThat(store.rows().get(0).id()).isEqualTo(rows.get(0).id());
         }
     }
