@@ -86,6 +86,11 @@ public final class StoreTransferDeferral implements TransferDeferral {
         if (invite.group()) {
             return ResumeResponder.Decision.FORWARD; // group resumes are the Controlling Function's
         }
+        SdpSession offer = invite.offer();
+        if (offer.fileTransferStreams().stream().noneMatch(i -> offer.direction(i) == Direction.RECVONLY
+                || offer.media(i).hasAttribute("file-range"))) {
+            return ResumeResponder.Decision.FORWARD; // a new push: nothing to parse or look up (hot path)
+        }
         List<FileTransferStream> streams = new ArrayList<>();
         for (int index : invite.offer().fileTransferStreams()) {
             Optional<FileTransferStream> s = stream(invite.offer(), index);
