@@ -331,26 +331,34 @@ public final class StoreTransferDeferral implements TransferDeferral {
     /** @param recipientInstance the {@code +sip.instance} of the device that accepted, or null */
     private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream,
                                    String recipientInstance) {
+        return new StoreDeferralSink(from -> intake.defer(request(invite, cause, stream, recipientInstance, from)),
+                storeWorker);
+    }
+
+    /**
+     * The stored transfer's description: who, which devices (the accepting one for a redelivery to
+     * it, seed 002 4.2), the CPM and IMDN headers, the thumbnail, and the octets the recipient has.
+     */
+    static DeferralRequest request(Invite invite, DeferralCause cause, FileTransferStream stream,
+                                   String recipientInstance, long bytesDelivered) {
         ConversationIds ids = ConversationIds.from(invite.headers());
         String senderInstance = invite.headers().first("Contact").flatMap(SipInstance::fromContact)
                 .map(SipInstance::urn).orElse(null);
-        return new StoreDeferralSink(from -> {
-            DeferralRequest.Builder b = DeferralRequest.builder(invite.sender(), invite.recipient(), cause, stream)
-                    .senderInstance(senderInstance)
-                    .recipientInstance(recipientInstance)
-                    .contentType(stream.selector().type().orElse("application/octet-stream"))
-                    .bytesDelivered(from);
-            ids.conversationId().ifPresent(b::conversationId);
-            ids.contributionId().ifPresent(b::contributionId);
-            ids.inReplyToContributionId().ifPresent(b::inReplyToContributionId);
-            Optional<String> messageId = invite.headers().first("Message-ID");
-            Optional<String> notification = invite.headers().first("Disposition-Notification");
-            if (messageId.isPresent() && notification.isPresent()) { // they go together (RFC 5438 section 6)
-                b.imdnRequest(messageId.get(), notification.get());
-            }
-            stream.iconContentId().flatMap(cid -> invite.body().partByContentId(cid))
-                    .ifPresent(part -> b.icon(part.content(), part.contentType().mimeType()));
-            return intake.defer(b.build());
-        }, storeWorker);
+        DeferralRequest.Builder b = DeferralRequest.builder(invite.sender(), invite.recipient(), cause, stream)
+                .senderInstance(senderInstance)
+                .recipientInstance(recipientInstance)
+                .contentType(stream.selector().type().orElse("application/octet-stream"))
+                .bytesDelivered(bytesDelivered);
+        ids.conversationId().ifPresent(b::conversationId);
+        ids.contributionId().ifPresent(b::contributionId);
+        ids.inReplyToContributionId().ifPresent(b::inReplyToContributionId);
+        Optional<String> messageId = invite.headers().first("Message-ID");
+        Optional<String> notification = invite.headers().first("Disposition-Notification");
+        if (messageId.isPresent() && notification.isPresent()) { // they go together (RFC 5438 section 6)
+            b.imdnRequest(messageId.get(), notification.get());
+        }
+        stream.iconContentId().flatMap(cid -> invite.body().partByContentId(cid))
+                .ifPresent(part -> b.icon(part.content(), part.contentType().mimeType()));
+        return b.build();
     }
 }
