@@ -23,8 +23,12 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.UAMode;
 
+import org.cpmft.pf.call.CallEvent;
+import org.cpmft.pf.call.CallState;
+import org.cpmft.pf.call.TransferCall;
 import org.cpmft.pf.cpm.body.ContentType;
 import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
@@ -35,6 +39,7 @@ import org.cpmft.pf.cpm.role.RoleDecision;
 import org.cpmft.pf.cpm.sdp.OfferAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.cpm.sdp.SdpValidation;
+import org.cpmft.pf.media.AnchoredStreams;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.cpmft.pf.media.OfferlessReinvite;
 import org.cpmft.pf.media.TransferDeferral;
@@ -51,16 +56,13 @@ public class FileTransferServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FileTransferServlet.class);
-    private static final String ANCHOR = LocalAcceptance.ANCHOR;
+    /** Marks a re-INVITE whose 2xx was relayed: a repeated 2xx is acknowledged by the sender's ACK. */
     private static final String ANSWERED = "cpm.ft.answered";
-    private static final String ROLE = "cpm.ft.role";
-    private static final String UPSTREAM = "cpm.ft.upstream";
     /**
      * Marks a re-INVITE the PF forwarded (its {@link MediaAnchoring.Reoffer} when re-anchored, its
      * {@link OfferlessReinvite} when it had no SDP); the container's isInitial() is false for forked 2xx too.
      */
     private static final String REINVITE = "cpm.ft.reinvite";
-    private static final String UPSTREAM_SESSION = "cpm.ft.upstreamSession";
 
     /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
     private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
@@ -126,13 +128,11 @@ public class FileTransferServlet extends SipServlet {
         }
         FtDecision.Forward forward = (FtDecision.Forward) decision;
         SipApplicationSession app = req.getApplicationSession();
-        req.getSession().setAttribute(UPSTREAM, Boolean.TRUE);
-        app.setAttribute(UPSTREAM_SESSION, req.getSession().getId());
-        app.setAttribute(ROLE, role.role().name());
         InviteBody body = forward.body();
-        MediaAnchoring.Anchor anchor = null;
+        TransferCall call;
         if (forward.isFileTransfer()) {
             SdpSession offer = forward.sdp().orElseThrow();
+            MediaAnchoring.Anchor anchor;
             try {
                 anchor = services.media().anchorOffer(offer, offer.msrpStreams());
             } catch (IllegalArgumentException e) {
@@ -140,41 +140,78 @@ public class FileTransferServlet extends SipServlet {
                 return;
             }
             body = body.withSdp(anchor.forwardedOffer().format());
-            app.setAttribute(ANCHOR, anchor);
             TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
                     req.getTo().getURI().toString(), headers, forward.body(), offer, false);
-            app.setAttribute(LocalAcceptance.INVITE, invite);
-            Optional<DeferralCause> cause = services.deferral().atOnce(invite);
-            if (cause.isPresent() && LocalAcceptance.accept(services, req, cause.get())) {
+            call = new TransferCall(req.getCallId(), req.getSession().getId(), invite, anchor);
+            Calls.attach(app, call);
+            if (answeredFromStore(req, call) || deferredAtOnce(req, call)) {
                 return;
             }
+        } else {
+            call = new TransferCall(req.getCallId(), req.getSession().getId(), null, null);
+            Calls.attach(app, call);
         }
         SipServletRequest out;
         try {
             out = req.getB2buaHelper().createRequest(req, true, Map.of());
             ContactFeatureTags.copy(req, out);
-        } catch (RuntimeException | ServletParseException e) {
-            if (anchor != null) {
-                anchor.release();
+            if (!body.isEmpty()) {
+                out.setContent(body.bytes(), body.contentTypeValue());
             }
+            if (out.getHeader("Route") == null) {
+                // No Route left by the core: the outbound proxy as an explicit Route, so the container
+                // does not look up the Request-URI's domain (DNS SRV, blocking) for every forwarded INVITE.
+                OutboundProxyRoute.push(SipRuntime.factory(), out);
+            }
+            call.moveTo(CallState.OFFERED, CallEvent.FORWARDED);
+            out.send();
+        } catch (RuntimeException | ServletParseException e) {
+            call.end(CallEvent.REFUSED);
             throw e;
         }
-        if (!body.isEmpty()) {
-            out.setContent(body.bytes(), body.contentTypeValue());
-        }
-        if (out.getHeader("Route") == null) {
-            // No Route left by the core: the outbound proxy as an explicit Route, so the container
-            // does not look up the Request-URI's domain (DNS SRV, blocking) for every forwarded INVITE.
-            OutboundProxyRoute.push(SipRuntime.factory(), out);
-        }
-        out.send();
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
-        if (invite != null && !services.invitationTimeout().isZero()
-                && services.deferral().onInvitationTimeout(invite).isPresent()) {
+        Optional<TransferDeferral.Invite> invite = call.invite();
+        if (invite.isPresent() && !services.invitationTimeout().isZero()
+                && services.deferral().onInvitationTimeout(invite.get()).isPresent()) {
             app.setAttribute(InvitationTimer.UPSTREAM_INVITE, req);
             app.setAttribute(InvitationTimer.DOWNSTREAM_INVITE, out);
             InvitationTimer.start(getServletContext(), app, services.invitationTimeout());
         }
+    }
+
+    /**
+     * A resume or pull the PF answers itself from its store, or refuses with 488 for an unknown,
+     * expired or changed file (seed 004 7.4.5.2). Returns whether the INVITE is answered.
+     */
+    private boolean answeredFromStore(SipServletRequest req, TransferCall call) throws IOException {
+        TransferDeferral.Invite invite = call.invite().orElseThrow();
+        TransferDeferral.OfferDecision decision = services.deferral().onOffer(invite);
+        if (decision instanceof TransferDeferral.OfferDecision.Refuse refuse) {
+            LOG.info("INVITE {} refused 488: {}", req.getCallId(), refuse.warning());
+            call.end(CallEvent.REFUSED);
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), refuse.warning()));
+            return true;
+        }
+        if (!(decision instanceof TransferDeferral.OfferDecision.Serve serve)) {
+            return false;
+        }
+        Optional<SdpSession> answer = services.deferral().serve(invite, call.anchor().orElseThrow());
+        if (answer.isEmpty()) {
+            call.end(CallEvent.REFUSED);
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req),
+                    "The requested file is no longer available"));
+            return true;
+        }
+        call.moveTo(CallState.RESUMING, CallEvent.SERVED_FROM_STORE);
+        call.localAnswer(answer.get());
+        LOG.debug("INVITE {}: the PF serves it from its store ({})", req.getCallId(), serve.why());
+        LocalAcceptance.answer(services, req, answer.get());
+        return true;
+    }
+
+    /** The recipient is known to have no device: the PF takes the file at once (CPM 8.2.3.1 1.a). */
+    private boolean deferredAtOnce(SipServletRequest req, TransferCall call) throws IOException {
+        Optional<DeferralCause> cause = services.deferral().atOnce(call.invite().orElseThrow());
+        return cause.isPresent() && LocalAcceptance.accept(services, call, req, cause.get(), CallEvent.DEFERRED_AT_ONCE);
     }
 
     /**
@@ -185,9 +222,13 @@ public class FileTransferServlet extends SipServlet {
      * (no anchor, deferred) is relayed as it is.
      */
     private void relayReinvite(SipServletRequest req) throws IOException {
-        SipApplicationSession app = req.getApplicationSession();
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        if (anchor == null || app.getAttribute(LocalAcceptance.DEFERRED) != null) {
+        TransferCall call = Calls.of(req.getApplicationSession());
+        if (call != null && call.state().pfIsPeer()) {
+            LocalReinvite.answer(services, call, req);
+            return;
+        }
+        MediaAnchoring.Anchor anchor = call == null ? null : call.anchor().orElse(null);
+        if (anchor == null) {
             forwardInDialog(req);
             return;
         }
@@ -199,7 +240,8 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         FtDecision.Forward forward = (FtDecision.Forward) decision;
-        MediaAnchoring.Side from = isUpstream(req) ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM;
+        MediaAnchoring.Side from = call.isUpstream(req.getSession().getId())
+                ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM;
         if (forward.sdp().isEmpty()) {
             relayOfferless(req, anchor, from.other());
             return;
@@ -307,7 +349,11 @@ public class FileTransferServlet extends SipServlet {
     /** The PF ends the session itself: BYE on both legs, relay sessions freed. */
     private static void endBothLegs(SipSession one, SipSession other) throws IOException {
         SipApplicationSession app = one.getApplicationSession();
-        releaseAnchor(app);
+        TransferCall call = Calls.of(app);
+        if (call != null) {
+            call.ending(CallEvent.ENDED_BY_PF);
+            call.end(CallEvent.ENDED_BY_PF);
+        }
         for (SipSession leg : List.of(one, other)) {
             if (leg.isValid() && leg.getState() == SipSession.State.CONFIRMED) {
                 leg.createRequest("BYE").send();
@@ -325,18 +371,31 @@ public class FileTransferServlet extends SipServlet {
     @Override
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
         SipApplicationSession app = req.getApplicationSession();
-        if (!isUpstream(req) && app.getAttribute(LocalAcceptance.DEFERRED) == null) {
-            recipientDeclined(app);
+        TransferCall call = Calls.of(app);
+        boolean fromSender = call == null || call.isUpstream(req.getSession().getId());
+        if (call != null) {
+            // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
+            TransferDeferral.Invite invite = call.invite().orElse(null);
+            MediaAnchoring.Anchor anchor = call.anchor().orElse(null);
+            if (invite != null && anchor != null) {
+                if (fromSender) {
+                    services.deferral().senderLeft(invite, anchor);
+                } else {
+                    // CPM 7.4.3: the recipient aborts; a file the relay was storing is not redelivered.
+                    services.deferral().recipientDeclined(invite, anchor);
+                }
+            }
+            boolean pfWasPeer = call.state().pfIsPeer();
+            call.ending(fromSender ? CallEvent.BYE_FROM_SENDER : CallEvent.BYE_FROM_RECIPIENT);
+            call.end(fromSender ? CallEvent.BYE_FROM_SENDER : CallEvent.BYE_FROM_RECIPIENT);
+            if (pfWasPeer) {
+                // The PF is the sender's peer; the recipient leg ended when the PF took the transfer.
+                endsSoon(app);
+                sendWithServer(req.createResponse(200));
+                return;
+            }
         }
-        // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
-        releaseAnchor(req.getApplicationSession());
         endsSoon(app);
-        if (req.getApplicationSession().getAttribute(LocalAcceptance.DEFERRED) != null
-                && isUpstream(req)) {
-            // The PF is the sender's peer now; the recipient leg ended when the transfer was deferred.
-            sendWithServer(req.createResponse(200));
-            return;
-        }
         try {
             forwardInDialog(req);
         } catch (IllegalStateException | IllegalArgumentException e) { // the container's ways of saying so
@@ -361,33 +420,37 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-    private void recipientDeclined(SipApplicationSession app) {
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        if (invite != null && anchor != null) {
-            services.deferral().recipientDeclined(invite, anchor);
-        }
-    }
-
-    /** Whether the request came on the sender's leg (the one the initial INVITE arrived on). */
-    private static boolean isUpstream(SipServletRequest req) {
-        return req.getSession().getAttribute(UPSTREAM) != null;
-    }
 
     @Override
     protected void doCancel(SipServletRequest req) throws ServletException, IOException {
+        // The container has answered the INVITE 487 already (JSR 289 section 7.2.3).
+        SipApplicationSession app = req.getApplicationSession();
+        TransferCall call = Calls.of(app);
+        InvitationTimer.cancel(app);
+        if (call != null) {
+            if (call.state().pfIsPeer()) {
+                return; // the PF's own 200 went out first: the sender's BYE will end it
+            }
+            call.invite().ifPresent(invite -> call.anchor()
+                    .ifPresent(anchor -> services.deferral().senderLeft(invite, anchor)));
+            call.ending(CallEvent.CANCELLED);
+            call.end(CallEvent.CANCELLED);
+        }
         B2buaHelper helper = req.getB2buaHelper();
         SipSession linked = helper.getLinkedSession(req.getSession());
-        releaseAnchor(req.getApplicationSession());
-        if (linked == null) {
+        if (linked == null || !linked.isValid()) {
             return;
         }
-        SipServletRequest cancel = helper.createCancel(linked);
-        // RFC 3326: the Reason (e.g. "Call completed elsewhere") travels with the CANCEL.
-        for (Iterator<String> reasons = req.getHeaders("Reason"); reasons.hasNext(); ) {
-            cancel.addHeader("Reason", reasons.next());
+        try {
+            SipServletRequest cancel = helper.createCancel(linked);
+            // RFC 3326: the Reason (e.g. "Call completed elsewhere") travels with the CANCEL.
+            for (Iterator<String> reasons = req.getHeaders("Reason"); reasons.hasNext(); ) {
+                cancel.addHeader("Reason", reasons.next());
+            }
+            cancel.send();
+        } catch (IllegalStateException e) { // answered meanwhile: the 2xx is ACKed and BYEd on arrival
+            LOG.info("CANCEL {} not relayed: {}", req.getCallId(), e.getMessage());
         }
-        cancel.send();
     }
 
     @Override
@@ -451,46 +514,33 @@ public class FileTransferServlet extends SipServlet {
             // A failed re-INVITE leaves the session as it was (RFC 3264 section 8).
             abandon(reinvite);
         }
-        if (resp.getStatus() >= 200) {
+        TransferCall call = Calls.of(app);
+        if (initial && resp.getStatus() >= 200) {
             InvitationTimer.cancel(app);
         }
-        if (app.getAttribute(LocalAcceptance.DEFERRED) != null) {
-            // The PF answered the sender itself; this leg only has to end cleanly.
-            if (success) {
+        if (call == null) {
+            if (success) { // the call is gone (expired): nothing can carry this dialog
                 resp.createAck().send();
                 resp.getSession().createRequest("BYE").send();
             }
             return;
         }
-        if (initial && resp.getStatus() >= 300 && deferOnFailure(resp)) {
-            return;
-        }
-        Object answeredBy = app.getAttribute(ANSWERED);
-        if (success && initial && resp.getSession().getId().equals(answeredBy)) {
-            // The answering fork repeats its 2xx until the sender's ACK is relayed: nothing to do.
+        if (initial && !meantForSender(call, resp, upstreamSession)) {
             return;
         }
         if (success && !initial && resp.getRequest().getAttribute(ANSWERED) != null) {
             // A repeated 2xx to a re-INVITE already relayed: the sender's ACK acknowledges it.
             return;
         }
-        if (success && initial && (upstreamSession == null || answeredBy != null)) {
-            // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
-            LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
-            resp.createAck().send();
-            resp.getSession().createRequest("BYE").send();
-            return;
-        }
         if (upstreamSession == null) {
             return;
         }
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
+        MediaAnchoring.Anchor anchor = call.anchor().orElse(null);
         SipServletResponse out = helper.createResponseToOriginalRequest(upstreamSession,
                 resp.getStatus(), resp.getReasonPhrase());
         copyHeaders(resp, out);
         if (success) {
             if (initial) {
-                app.setAttribute(ANSWERED, resp.getSession().getId());
                 linkWinningFork(helper, upstreamSession, resp.getSession());
             } else {
                 resp.getRequest().setAttribute(ANSWERED, Boolean.TRUE);
@@ -515,12 +565,12 @@ public class FileTransferServlet extends SipServlet {
                     return;
                 }
             } else if (anchor != null && initial) {
-                Optional<String> failure = anchorAnswer(resp, anchor, out);
+                Optional<String> failure = anchorAnswer(resp, call, anchor, out);
                 if (failure.isPresent()) {
                     LOG.warn("INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
                     resp.createAck().send();
                     resp.getSession().createRequest("BYE").send();
-                    releaseAnchor(app);
+                    call.end(CallEvent.ANSWER_UNUSABLE);
                     refuseAnswer(helper, upstreamSession, resp, failure.get());
                     return;
                 }
@@ -529,13 +579,14 @@ public class FileTransferServlet extends SipServlet {
             }
         } else if (resp.getStatus() >= 300) {
             if (initial) {
-                releaseAnchor(app);
+                call.end(CallEvent.RECIPIENT_FAILED);
             }
             copyBody(resp, out);
         }
         // Provisional responses go without SDP: an early answer would expose the far end's path.
         sendWithServer(out);
         if (success && initial) {
+            call.moveTo(CallState.ANSWERED, CallEvent.RECIPIENT_ACCEPTED);
             services.listeners().forEach(SipEventListener::transferEstablished);
         }
     }
@@ -577,9 +628,8 @@ public class FileTransferServlet extends SipServlet {
     }
 
     /** A 480/408 of the recipient side becomes a deferred transfer when the rules say so. */
-    private boolean deferOnFailure(SipServletResponse resp) throws IOException {
-        SipApplicationSession app = resp.getApplicationSession();
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
+    private boolean deferOnFailure(SipServletResponse resp, TransferCall call) throws IOException {
+        TransferDeferral.Invite invite = call.invite().orElse(null);
         if (invite == null) {
             return false;
         }
@@ -588,7 +638,34 @@ public class FileTransferServlet extends SipServlet {
             return false;
         }
         SipServletRequest upstream = resp.getRequest().getB2buaHelper().getLinkedSipServletRequest(resp.getRequest());
-        return upstream != null && LocalAcceptance.accept(services, upstream, cause.get());
+        return upstream != null
+                && LocalAcceptance.accept(services, call, upstream, cause.get(), CallEvent.DEFERRED_ON_FAILURE);
+    }
+
+    /**
+     * Whether a response to the initial INVITE goes on to the sender, by what it means in the call's
+     * state; a 2xx that must not (a late fork, the PF answered itself, the sender cancelled) is ACKed
+     * and BYEd (RFC 3261 13.2.2.4), a failure the PF already answered for is absorbed, and a failure
+     * the deferral rules take makes the PF answer instead.
+     */
+    private boolean meantForSender(TransferCall call, SipServletResponse resp, SipSession upstreamSession)
+            throws IOException {
+        int status = resp.getStatus();
+        if (status >= 200 && status < 300) {
+            TransferCall.Success meaning = upstreamSession == null ? TransferCall.Success.END_DIALOG
+                    : call.onInitialSuccess(resp.getSession().getId());
+            if (meaning == TransferCall.Success.END_DIALOG) {
+                LOG.debug("INVITE {}: 2xx of a dialog the call no longer wants ({}), ACK and BYE", resp.getCallId(),
+                        call.state());
+                resp.createAck().send();
+                resp.getSession().createRequest("BYE").send();
+            }
+            return meaning == TransferCall.Success.RELAY;
+        }
+        if (status >= 300) {
+            return call.onInitialFailure() == TransferCall.Failure.RELAY_OR_DEFER && !deferOnFailure(resp, call);
+        }
+        return call.state() == CallState.OFFERED; // provisional
     }
 
     /**
@@ -600,8 +677,8 @@ public class FileTransferServlet extends SipServlet {
      */
     private static SipSession upstreamOf(B2buaHelper helper, SipServletResponse resp) {
         SipApplicationSession app = resp.getApplicationSession();
-        Object id = app.getAttribute(UPSTREAM_SESSION);
-        SipSession original = id == null ? null : app.getSipSession((String) id);
+        TransferCall call = Calls.of(app);
+        SipSession original = call == null ? null : app.getSipSession(call.upstreamLeg());
         if (original != null && original.isValid() && resp.getRequest().getAttribute(REINVITE) == null) {
             return original;
         }
@@ -622,8 +699,8 @@ public class FileTransferServlet extends SipServlet {
     }
 
     /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */
-    private Optional<String> anchorAnswer(SipServletResponse resp, MediaAnchoring.Anchor anchor,
-                                                 SipServletResponse out) throws IOException {
+    private Optional<String> anchorAnswer(SipServletResponse resp, TransferCall call, MediaAnchoring.Anchor anchor,
+                                          SipServletResponse out) throws IOException {
         try {
             Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
             if (sdp.isEmpty()) {
@@ -636,16 +713,44 @@ public class FileTransferServlet extends SipServlet {
             }
             v.problems().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
             SdpSession anchored = anchor.anchorAnswer(answer);
-            TransferDeferral.Invite invite = (TransferDeferral.Invite) resp.getApplicationSession()
-                    .getAttribute(LocalAcceptance.INVITE);
-            if (invite != null) {
-                services.deferral().guard(invite, anchor, Optional.empty());
+            Optional<TransferDeferral.Invite> invite = call.invite();
+            if (invite.isPresent()) {
+                services.deferral().guard(invite.get(), anchor, acceptingInstance(resp));
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
         } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * Files the sender added by re-INVITE are guarded like the first ones: if the recipient's MSRP
+     * leg drops, the relay takes the rest into the store for the same device.
+     */
+    private void guardAdded(SipServletResponse resp, MediaAnchoring.Reoffer reoffer, List<Integer> added) {
+        TransferCall call = Calls.of(resp.getApplicationSession());
+        if (added.isEmpty() || call == null || call.invite().isEmpty() || call.anchor().isEmpty()
+                || call.isUpstream(resp.getSession().getId())) {
+            return; // a file the recipient offers to the sender is not the recipient's to be deferred
+        }
+        TransferDeferral.Invite first = call.invite().get();
+        InviteBody body; // the re-INVITE as forwarded: its thumbnails travel with it
+        try {
+            body = InviteBody.parse(resp.getRequest().getContentType(), resp.getRequest().getRawContent());
+        } catch (IllegalArgumentException | IOException e) {
+            body = first.body();
+        }
+        TransferDeferral.Invite again = new TransferDeferral.Invite(first.role(), first.sender(), first.recipient(),
+                SipHeaders.of(headerMap(resp.getRequest())), body, reoffer.forwardedOffer(), first.group());
+        services.deferral().guard(again, new AnchoredStreams(call.anchor().get(), Set.copyOf(added)),
+                acceptingInstance(resp));
+    }
+
+    /** The {@code +sip.instance} of the device whose 2xx accepted (seed 002 4.2: deliveries go to it). */
+    private static Optional<String> acceptingInstance(SipServletResponse resp) {
+        String contact = resp.getHeader("Contact");
+        return contact == null ? Optional.empty() : SipInstance.fromContact(contact).map(SipInstance::urn);
     }
 
     /** Puts the relay into the answer to a re-offer; returns what is wrong with the answer, if anything. */
@@ -663,7 +768,9 @@ public class FileTransferServlet extends SipServlet {
             }
             v.problems().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
             SdpSession anchored = reoffer.anchorAnswer(answer);
-            int newFiles = reoffer.changes().newTransfersAccepted(answer).size();
+            List<Integer> added = reoffer.changes().newTransfersAccepted(answer);
+            guardAdded(resp, reoffer, added);
+            int newFiles = added.size();
             for (int i = 0; i < newFiles; i++) {
                 services.listeners().forEach(SipEventListener::transferReoffered);
             }
@@ -732,14 +839,6 @@ public class FileTransferServlet extends SipServlet {
             r.abandon();
         } else if (reinvite instanceof OfferlessReinvite o) {
             o.abandon();
-        }
-    }
-
-    private static void releaseAnchor(SipApplicationSession app) {
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        if (anchor != null) {
-            anchor.release();
-            app.removeAttribute(ANCHOR);
         }
     }
 
