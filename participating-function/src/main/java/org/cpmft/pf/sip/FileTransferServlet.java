@@ -742,7 +742,7 @@ public class FileTransferServlet extends SipServlet {
             body = first.body();
         }
         TransferDeferral.Invite again = new TransferDeferral.Invite(first.role(), first.sender(), first.recipient(),
-                SipHeaders.of(headerMap(resp.getRequest())), body, reoffer.forwardedOffer(), first.group());
+                first.headers(), body, reoffer.forwardedOffer(), first.group());
         services.deferral().guard(again, new AnchoredStreams(call.anchor().get(), Set.copyOf(added)),
                 acceptingInstance(resp));
     }
@@ -912,9 +912,9 @@ public class FileTransferServlet extends SipServlet {
         sendWithServer(r);
     }
 
-    private void sendWithServer(SipServletResponse r) throws IOException {
+    private void sendWithServer(SipServletResponse r) {
         r.setHeader("Server", services.serverHeader());
-        r.send();
+        PeerGone.send(r);
     }
 
     private static String localHost(SipServletMessage m) {

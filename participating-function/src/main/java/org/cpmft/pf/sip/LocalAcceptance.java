@@ -52,6 +52,6 @@ final class LocalAcceptance {
         SipServletResponse ok = upstreamInvite.createResponse(200, "OK");
         ok.setContent(answer.format().getBytes(StandardCharsets.UTF_8), "application/sdp");
         ok.setHeader("Server", services.serverHeader());
-        ok.send();
+        PeerGone.send(ok);
     }
 }

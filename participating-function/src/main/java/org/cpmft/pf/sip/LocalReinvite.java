@@ -80,8 +80,9 @@ final class LocalReinvite {
             }
             call.addAnchor(added);
             TransferDeferral.Invite first = call.invite().get();
+            // The CPM headers (Conversation-ID, Contribution-ID, IMDN) are the session's, from its INVITE.
             TransferDeferral.Invite again = new TransferDeferral.Invite(first.role(), first.sender(), first.recipient(),
-                    SipHeaders.of(headers(req)), ((FtDecision.Forward) decision).body(), newOffer.get(), first.group());
+                    first.headers(), ((FtDecision.Forward) decision).body(), newOffer.get(), first.group());
             taken = services.deferral().accept(again, cause.get(), added);
         }
         for (int ended : reoffer.ended()) {
@@ -112,9 +113,9 @@ final class LocalReinvite {
         send(services, out);
     }
 
-    private static void send(PfServices services, SipServletResponse r) throws IOException {
+    private static void send(PfServices services, SipServletResponse r) {
         r.setHeader("Server", services.serverHeader());
-        r.send();
+        PeerGone.send(r);
     }
 
     private static Map<String, List<String>> headers(SipServletRequest m) {
