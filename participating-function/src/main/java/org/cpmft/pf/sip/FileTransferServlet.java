@@ -3,11 +3,8 @@ package org.cpmft.pf.sip;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +23,6 @@ import javax.servlet.sip.UAMode;
 import org.cpmft.pf.call.CallEvent;
 import org.cpmft.pf.call.CallState;
 import org.cpmft.pf.call.TransferCall;
-import org.cpmft.pf.cpm.body.ContentType;
 import org.cpmft.pf.cpm.body.InviteBody;
 import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.FeatureTags;
@@ -36,9 +32,8 @@ import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.FtDecision;
 import org.cpmft.pf.cpm.policy.InviteDescription;
 import org.cpmft.pf.cpm.role.RoleDecision;
-import org.cpmft.pf.cpm.sdp.OfferAnswer;
+import org.cpmft.pf.cpm.sdp.ReceivedAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
-import org.cpmft.pf.cpm.sdp.SdpValidation;
 import org.cpmft.pf.media.AnchoredStreams;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.cpmft.pf.media.OfferlessReinvite;
@@ -64,10 +59,6 @@ public class FileTransferServlet extends SipServlet {
      */
     private static final String REINVITE = "cpm.ft.reinvite";
 
-    /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
-    private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
-            "contact", "record-route", "route", "path", "content-length", "content-type",
-            "max-forwards", "rack", "rseq", "server", "user-agent", "allow", "supported", "require");
     private static final String ACCEPTED_BODIES = "application/sdp, multipart/mixed, multipart/related";
 
     private transient PfServices services;
@@ -86,7 +77,7 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         if (req.isInitial() && !fromTrustedCore(req)) {
-            reject(req, 403, "Forbidden", Warning.miscellaneous(localHost(req),
+            reject(req, 403, "Forbidden", Warning.miscellaneous(SipMessages.localHost(req),
                     "Requests are accepted from the SIP/IP core only"));
             return;
         }
@@ -109,9 +100,9 @@ public class FileTransferServlet extends SipServlet {
             relayReinvite(req);
             return;
         }
-        SipHeaders headers = SipHeaders.of(headerMap(req));
-        RoleDecision role = services.roles().resolve(headers, poppedRoute(req));
-        if (hasUnreadableBodyType(req) && FeatureTags.identify(headers).isFileTransfer()) {
+        SipHeaders headers = SipHeaders.of(SipMessages.headerMap(req));
+        RoleDecision role = services.roles().resolve(headers, SipMessages.poppedRoute(req));
+        if (SipMessages.hasUnreadableBodyType(req) && FeatureTags.identify(headers).isFileTransfer()) {
             // RFC 3261 8.2.3: a body type the UAS does not understand gets 415 with Accept.
             SipServletResponse r = req.createResponse(415, "Unsupported Media Type");
             r.setHeader("Accept", ACCEPTED_BODIES);
@@ -136,7 +127,7 @@ public class FileTransferServlet extends SipServlet {
             try {
                 anchor = services.media().anchorOffer(offer, offer.msrpStreams());
             } catch (IllegalArgumentException e) {
-                reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
+                reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), e.getMessage()));
                 return;
             }
             body = body.withSdp(anchor.forwardedOffer().format());
@@ -188,7 +179,7 @@ public class FileTransferServlet extends SipServlet {
         if (decision instanceof TransferDeferral.OfferDecision.Refuse refuse) {
             LOG.info("INVITE {} refused 488: {}", req.getCallId(), refuse.warning());
             call.end(CallEvent.REFUSED);
-            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), refuse.warning()));
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), refuse.warning()));
             return true;
         }
         if (!(decision instanceof TransferDeferral.OfferDecision.Serve serve)) {
@@ -197,7 +188,7 @@ public class FileTransferServlet extends SipServlet {
         Optional<SdpSession> answer = services.deferral().serve(invite, call.anchor().orElseThrow());
         if (answer.isEmpty()) {
             call.end(CallEvent.REFUSED);
-            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req),
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req),
                     "The requested file is no longer available"));
             return true;
         }
@@ -233,7 +224,7 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         FtDecision decision = services.analyzer().get().analyzeInDialog(
-                new InviteDescription(SipHeaders.of(headerMap(req)), req.getContentType(), req.getRawContent(), false));
+                new InviteDescription(SipHeaders.of(SipMessages.headerMap(req)), req.getContentType(), req.getRawContent(), false));
         if (decision instanceof FtDecision.Reject r) {
             LOG.info("re-INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
             reject(req, r.status(), r.reasonPhrase(), r.warning().orElse(null));
@@ -250,7 +241,7 @@ public class FileTransferServlet extends SipServlet {
         try {
             reoffer = anchor.reoffer(forward.sdp().get(), from);
         } catch (IllegalArgumentException e) {
-            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), e.getMessage()));
             return;
         } catch (IllegalStateException e) {
             // RFC 3261 section 14.2: an offer crossing one still pending.
@@ -271,7 +262,7 @@ public class FileTransferServlet extends SipServlet {
             throws IOException {
         OfferlessReinvite offerless;
         try {
-            offerless = OfferlessReinvite.start(anchor, to, services.analyzer().get(), localHost(req));
+            offerless = OfferlessReinvite.start(anchor, to, services.analyzer().get(), SipMessages.localHost(req));
         } catch (IllegalStateException e) {
             // RFC 3261 section 14.2: an offer/answer exchange of the session is still open.
             reject(req, 491, "Request Pending", null);
@@ -306,12 +297,7 @@ public class FileTransferServlet extends SipServlet {
      */
     private static boolean answers(SipServletResponse r, SipServletRequest ack) {
         SipServletRequest upstream = ack.getB2buaHelper().getLinkedSipServletRequest(r.getRequest());
-        return upstream == null || cseqNumber(upstream).equals(cseqNumber(ack));
-    }
-
-    private static String cseqNumber(SipServletRequest req) {
-        String cseq = req.getHeader("CSeq");
-        return cseq == null ? "" : cseq.trim().split("\\s+")[0];
+        return upstream == null || SipMessages.cseqNumber(upstream).equals(SipMessages.cseqNumber(ack));
     }
 
     /**
@@ -324,7 +310,7 @@ public class FileTransferServlet extends SipServlet {
         SipServletRequest ack = r.createAck();
         if (!(r.getRequest().getAttribute(REINVITE) instanceof OfferlessReinvite offerless)) {
             if (senderAck != null) {
-                copyBody(senderAck, ack);
+                SipMessages.copyBody(senderAck, ack);
             }
             ack.send();
             return true;
@@ -333,12 +319,12 @@ public class FileTransferServlet extends SipServlet {
                 : offerless.answer(senderAck.getContentType(), senderAck.getRawContent());
         if (outcome instanceof OfferlessReinvite.End end) {
             LOG.warn("re-INVITE {}: unusable SDP answer in the ACK: {}", r.getCallId(), end.reason());
-            setBody(ack, end.ackAnswer());
+            SipMessages.setBody(ack, end.ackAnswer());
             ack.send();
             return false;
         }
         OfferlessReinvite.Relay relay = (OfferlessReinvite.Relay) outcome;
-        setBody(ack, relay.body());
+        SipMessages.setBody(ack, relay.body());
         ack.send();
         for (int i = 0; i < relay.newTransfers(); i++) {
             services.listeners().forEach(SipEventListener::transferReoffered);
@@ -360,12 +346,6 @@ public class FileTransferServlet extends SipServlet {
             }
         }
         endsSoon(app);
-    }
-
-    private static void setBody(SipServletMessage m, Optional<InviteBody> body) throws IOException {
-        if (body.isPresent() && !body.get().isEmpty()) {
-            m.setContent(body.get().bytes(), body.get().contentTypeValue());
-        }
     }
 
     @Override
@@ -420,7 +400,6 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-
     @Override
     protected void doCancel(SipServletRequest req) throws ServletException, IOException {
         // The container has answered the INVITE 487 already (JSR 289 section 7.2.3).
@@ -456,9 +435,9 @@ public class FileTransferServlet extends SipServlet {
     @Override
     protected void doRegister(SipServletRequest req) throws ServletException, IOException {
         int expires = req.getExpires();
-        List<String> contacts = values(req, "Contact");
+        List<String> contacts = SipMessages.values(req, "Contact");
         ThirdPartyRegisterView view = new ThirdPartyRegisterView(req.getHeader("To"), req.getHeader("From"),
-                expires, contacts, req.getContentType(), req.getRawContent(), headerMap(req));
+                expires, contacts, req.getContentType(), req.getRawContent(), SipMessages.headerMap(req));
         services.listeners().forEach(l -> l.thirdPartyRegister(view));
         SipServletResponse ok = req.createResponse(200);
         if (expires >= 0) {
@@ -495,8 +474,8 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         SipServletResponse out = upstream.createResponse(resp.getStatus(), resp.getReasonPhrase());
-        copyHeaders(resp, out);
-        copyBody(resp, out);
+        SipMessages.copyHeaders(resp, out);
+        SipMessages.copyBody(resp, out);
         sendWithServer(out);
     }
 
@@ -538,7 +517,7 @@ public class FileTransferServlet extends SipServlet {
         MediaAnchoring.Anchor anchor = call.anchor().orElse(null);
         SipServletResponse out = helper.createResponseToOriginalRequest(upstreamSession,
                 resp.getStatus(), resp.getReasonPhrase());
-        copyHeaders(resp, out);
+        SipMessages.copyHeaders(resp, out);
         if (success) {
             if (initial) {
                 linkWinningFork(helper, upstreamSession, resp.getSession());
@@ -575,13 +554,13 @@ public class FileTransferServlet extends SipServlet {
                     return;
                 }
             } else {
-                copyBody(resp, out);
+                SipMessages.copyBody(resp, out);
             }
         } else if (resp.getStatus() >= 300) {
             if (initial) {
                 call.end(CallEvent.RECIPIENT_FAILED);
             }
-            copyBody(resp, out);
+            SipMessages.copyBody(resp, out);
         }
         // Provisional responses go without SDP: an early answer would expose the far end's path.
         sendWithServer(out);
@@ -599,7 +578,7 @@ public class FileTransferServlet extends SipServlet {
     private void refuse(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String warning)
             throws IOException {
         SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession, 488, "Not Acceptable Here");
-        refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp), warning).headerValue());
+        refusal.setHeader("Warning", Warning.miscellaneous(SipMessages.localHost(resp), warning).headerValue());
         sendWithServer(refusal);
     }
 
@@ -611,16 +590,16 @@ public class FileTransferServlet extends SipServlet {
      */
     private boolean anchorOfferIn2xx(SipServletResponse resp, OfferlessReinvite offerless, SipServletResponse out,
                                      B2buaHelper helper, SipSession upstreamSession) throws IOException {
-        OfferlessReinvite.Outcome outcome = offerless.offer(new InviteDescription(SipHeaders.of(headerMap(resp)),
+        OfferlessReinvite.Outcome outcome = offerless.offer(new InviteDescription(SipHeaders.of(SipMessages.headerMap(resp)),
                 resp.getContentType(), resp.getRawContent(), false));
         if (outcome instanceof OfferlessReinvite.Relay relay) {
-            setBody(out, relay.body());
+            SipMessages.setBody(out, relay.body());
             return true;
         }
         OfferlessReinvite.End end = (OfferlessReinvite.End) outcome;
         LOG.warn("re-INVITE {}: unusable SDP offer in the 2xx: {}", resp.getCallId(), end.reason());
         SipServletRequest ack = resp.createAck();
-        setBody(ack, end.ackAnswer());
+        SipMessages.setBody(ack, end.ackAnswer());
         ack.send();
         refuse(helper, upstreamSession, resp, "Unusable SDP offer in the 2xx: " + end.reason());
         endBothLegs(resp.getSession(), upstreamSession);
@@ -701,25 +680,21 @@ public class FileTransferServlet extends SipServlet {
     /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */
     private Optional<String> anchorAnswer(SipServletResponse resp, TransferCall call, MediaAnchoring.Anchor anchor,
                                           SipServletResponse out) throws IOException {
+        ReceivedAnswer received = ReceivedAnswer.check(anchor.forwardedOffer(), resp.getContentType(),
+                resp.getRawContent(), "no SDP answer in the 2xx");
+        if (received.unusable().isPresent()) {
+            return received.unusable();
+        }
+        received.notes().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
         try {
-            Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
-            if (sdp.isEmpty()) {
-                return Optional.of("no SDP answer in the 2xx");
-            }
-            SdpSession answer = SdpSession.parse(sdp.get());
-            SdpValidation v = OfferAnswer.validateFileTransferAnswer(anchor.forwardedOffer(), answer);
-            if (!v.blocking().isEmpty()) {
-                return Optional.of(v.blocking().get(0).message());
-            }
-            v.problems().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
-            SdpSession anchored = anchor.anchorAnswer(answer);
+            SdpSession anchored = anchor.anchorAnswer(received.answer().get());
             Optional<TransferDeferral.Invite> invite = call.invite();
             if (invite.isPresent()) {
                 services.deferral().guard(invite.get(), anchor, acceptingInstance(resp));
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
-        } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
+        } catch (IllegalArgumentException e) { // the anchoring's
             return Optional.of(e.getMessage());
         }
     }
@@ -756,27 +731,23 @@ public class FileTransferServlet extends SipServlet {
     /** Puts the relay into the answer to a re-offer; returns what is wrong with the answer, if anything. */
     private Optional<String> anchorReanswer(SipServletResponse resp, MediaAnchoring.Reoffer reoffer,
                                             SipServletResponse out) throws IOException {
+        ReceivedAnswer received = ReceivedAnswer.check(reoffer.forwardedOffer(), resp.getContentType(),
+                resp.getRawContent(), "no SDP answer in the 2xx to a re-INVITE with an offer");
+        if (received.unusable().isPresent()) {
+            return received.unusable();
+        }
+        received.notes().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
+        SdpSession answer = received.answer().get();
         try {
-            Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
-            if (sdp.isEmpty()) {
-                return Optional.of("no SDP answer in the 2xx to a re-INVITE with an offer");
-            }
-            SdpSession answer = SdpSession.parse(sdp.get());
-            SdpValidation v = OfferAnswer.validateFileTransferAnswer(reoffer.forwardedOffer(), answer);
-            if (!v.blocking().isEmpty()) {
-                return Optional.of(v.blocking().get(0).message());
-            }
-            v.problems().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
             SdpSession anchored = reoffer.anchorAnswer(answer);
             List<Integer> added = reoffer.changes().newTransfersAccepted(answer);
             guardAdded(resp, reoffer, added);
-            int newFiles = added.size();
-            for (int i = 0; i < newFiles; i++) {
+            for (int i = 0; i < added.size(); i++) {
                 services.listeners().forEach(SipEventListener::transferReoffered);
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
-        } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
+        } catch (IllegalArgumentException e) { // the anchoring's
             return Optional.of(e.getMessage());
         } catch (IllegalStateException e) { // the session was released (BYE) while the re-INVITE was out
             return Optional.of(e.getMessage());
@@ -827,7 +798,7 @@ public class FileTransferServlet extends SipServlet {
             out.setAttribute(REINVITE, reinvite == null ? Boolean.TRUE : reinvite);
         }
         if (body == null) {
-            copyBody(req, out);
+            SipMessages.copyBody(req, out);
         } else if (!body.isEmpty()) {
             out.setContent(body.bytes(), body.contentTypeValue());
         }
@@ -842,65 +813,11 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-    /** A body whose type is neither SDP nor multipart; a malformed Content-Type is left to the analyzer (400). */
-    private static boolean hasUnreadableBodyType(SipServletRequest req) {
-        String type = req.getContentType();
-        if (type == null || req.getContentLength() <= 0) {
-            return false;
-        }
-        try {
-            ContentType ct = ContentType.parse(type);
-            return !ct.is(ContentType.SDP) && !ct.isMultipart();
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-    }
-
     private boolean fromTrustedCore(SipServletRequest req) {
         try {
             return services.trustedCore().test(InetAddress.getByName(req.getInitialRemoteAddr()));
         } catch (UnknownHostException e) {
             return false;
-        }
-    }
-
-    private static String poppedRoute(SipServletRequest req) {
-        return req.getPoppedRoute() == null ? null : req.getPoppedRoute().toString();
-    }
-
-    private static Map<String, List<String>> headerMap(SipServletMessage m) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (Iterator<String> names = m.getHeaderNames(); names.hasNext(); ) {
-            String name = names.next();
-            map.put(name, values(m, name));
-        }
-        return map;
-    }
-
-    private static List<String> values(SipServletMessage m, String name) {
-        List<String> out = new ArrayList<>();
-        for (Iterator<String> it = m.getHeaders(name); it.hasNext(); ) {
-            out.add(it.next());
-        }
-        return out;
-    }
-
-    private static void copyHeaders(SipServletMessage from, SipServletMessage to) {
-        for (Iterator<String> names = from.getHeaderNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            to.removeHeader(name);
-            for (Iterator<String> values = from.getHeaders(name); values.hasNext(); ) {
-                to.addHeader(name, values.next());
-            }
-        }
-    }
-
-    private static void copyBody(SipServletMessage from, SipServletMessage to) throws IOException {
-        if (from.getContentLength() > 0 && from.getRawContent() != null) {
-            to.setContent(from.getRawContent(), from.getContentType());
         }
     }
 
@@ -917,8 +834,4 @@ public class FileTransferServlet extends SipServlet {
         PeerGone.send(r);
     }
 
-    private static String localHost(SipServletMessage m) {
-        String addr = m.getLocalAddr();
-        return addr == null ? "pf" : addr;
-    }
 }

@@ -2,10 +2,7 @@ package org.cpmft.pf.sip;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import javax.servlet.sip.SipServletRequest;
@@ -46,7 +43,7 @@ final class LocalReinvite {
             return;
         }
         FtDecision decision = services.analyzer().get().analyzeInDialog(new InviteDescription(
-                SipHeaders.of(headers(req)), req.getContentType(), req.getRawContent(), false));
+                SipHeaders.of(SipMessages.headerMap(req)), req.getContentType(), req.getRawContent(), false));
         if (decision instanceof FtDecision.Reject r) {
             LOG.info("re-INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
             SipServletResponse out = req.createResponse(r.status(), r.reasonPhrase());
@@ -116,16 +113,5 @@ final class LocalReinvite {
     private static void send(PfServices services, SipServletResponse r) {
         r.setHeader("Server", services.serverHeader());
         PeerGone.send(r);
-    }
-
-    private static Map<String, List<String>> headers(SipServletRequest m) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (Iterator<String> names = m.getHeaderNames(); names.hasNext(); ) {
-            String name = names.next();
-            List<String> values = new java.util.ArrayList<>();
-            m.getHeaders(name).forEachRemaining(values::add);
-            map.put(name, values);
-        }
-        return map;
     }
 }
