@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.servlet.ServletException;
 import javax.servlet.sip.B2buaHelper;
@@ -24,7 +23,6 @@ import org.cpmft.pf.call.CallEvent;
 import org.cpmft.pf.call.CallState;
 import org.cpmft.pf.call.TransferCall;
 import org.cpmft.pf.cpm.body.InviteBody;
-import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
@@ -34,7 +32,6 @@ import org.cpmft.pf.cpm.policy.InviteDescription;
 import org.cpmft.pf.cpm.role.RoleDecision;
 import org.cpmft.pf.cpm.sdp.ReceivedAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
-import org.cpmft.pf.media.AnchoredStreams;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.cpmft.pf.media.OfferlessReinvite;
 import org.cpmft.pf.media.TransferDeferral;
@@ -51,21 +48,15 @@ public class FileTransferServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FileTransferServlet.class);
-    /** Marks a re-INVITE whose 2xx was relayed: a repeated 2xx is acknowledged by the sender's ACK. */
-    private static final String ANSWERED = "cpm.ft.answered";
-    /**
-     * Marks a re-INVITE the PF forwarded (its {@link MediaAnchoring.Reoffer} when re-anchored, its
-     * {@link OfferlessReinvite} when it had no SDP); the container's isInitial() is false for forked 2xx too.
-     */
-    private static final String REINVITE = "cpm.ft.reinvite";
-
     private static final String ACCEPTED_BODIES = "application/sdp, multipart/mixed, multipart/related";
 
     private transient PfServices services;
+    private transient InDialogRelay dialogs;
 
     @Override
     public void init() throws ServletException {
         services = PfServices.get();
+        dialogs = new InDialogRelay(services);
         SipRuntime.publish((javax.servlet.sip.SipFactory) getServletContext().getAttribute(SIP_FACTORY));
     }
 
@@ -90,14 +81,14 @@ public class FileTransferServlet extends SipServlet {
             r.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
             sendWithServer(r);
         } else {
-            forwardInDialog(req);
+            dialogs.forwardInDialog(req);
         }
     }
 
     @Override
     protected void doInvite(SipServletRequest req) throws ServletException, IOException {
         if (!req.isInitial()) {
-            relayReinvite(req);
+            dialogs.relayReinvite(req);
             return;
         }
         SipHeaders headers = SipHeaders.of(SipMessages.headerMap(req));
@@ -205,77 +196,6 @@ public class FileTransferServlet extends SipServlet {
         return cause.isPresent() && LocalAcceptance.accept(services, call, req, cause.get(), CallEvent.DEFERRED_AT_ONCE);
     }
 
-    /**
-     * A re-INVITE in an anchored FT dialog, from either side: the offer is checked like an initial
-     * one (CPM 7.4.1 2.b.i) and re-anchored per m-line (same file-transfer-id: same relay pair and
-     * a=path; new id: a new pair; port 0: the pair goes once the 2xx arrives). Without SDP the 2xx
-     * brings the offer and the ACK the answer ({@link OfferlessReinvite}). Anything else in the dialog
-     * (no anchor, deferred) is relayed as it is.
-     */
-    private void relayReinvite(SipServletRequest req) throws IOException {
-        TransferCall call = Calls.of(req.getApplicationSession());
-        if (call != null && call.state().pfIsPeer()) {
-            LocalReinvite.answer(services, call, req);
-            return;
-        }
-        MediaAnchoring.Anchor anchor = call == null ? null : call.anchor().orElse(null);
-        if (anchor == null) {
-            forwardInDialog(req);
-            return;
-        }
-        FtDecision decision = services.analyzer().get().analyzeInDialog(
-                new InviteDescription(SipHeaders.of(SipMessages.headerMap(req)), req.getContentType(), req.getRawContent(), false));
-        if (decision instanceof FtDecision.Reject r) {
-            LOG.info("re-INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
-            reject(req, r.status(), r.reasonPhrase(), r.warning().orElse(null));
-            return;
-        }
-        FtDecision.Forward forward = (FtDecision.Forward) decision;
-        MediaAnchoring.Side from = call.isUpstream(req.getSession().getId())
-                ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM;
-        if (forward.sdp().isEmpty()) {
-            relayOfferless(req, anchor, from.other());
-            return;
-        }
-        MediaAnchoring.Reoffer reoffer;
-        try {
-            reoffer = anchor.reoffer(forward.sdp().get(), from);
-        } catch (IllegalArgumentException e) {
-            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), e.getMessage()));
-            return;
-        } catch (IllegalStateException e) {
-            // RFC 3261 section 14.2: an offer crossing one still pending.
-            reject(req, 491, "Request Pending", null);
-            return;
-        }
-        LOG.debug("re-INVITE {}: m-lines {}", req.getCallId(), reoffer.changes());
-        try {
-            forwardInDialog(req, forward.body().withSdp(reoffer.forwardedOffer().format()), reoffer);
-        } catch (IOException | RuntimeException e) {
-            reoffer.abandon();
-            throw e;
-        }
-    }
-
-    /** A re-INVITE without SDP (RFC 3261 14.1) goes as it is; its 2xx will bring the offer, the ACK the answer. */
-    private void relayOfferless(SipServletRequest req, MediaAnchoring.Anchor anchor, MediaAnchoring.Side to)
-            throws IOException {
-        OfferlessReinvite offerless;
-        try {
-            offerless = OfferlessReinvite.start(anchor, to, services.analyzer().get(), SipMessages.localHost(req));
-        } catch (IllegalStateException e) {
-            // RFC 3261 section 14.2: an offer/answer exchange of the session is still open.
-            reject(req, 491, "Request Pending", null);
-            return;
-        }
-        try {
-            forwardInDialog(req, null, offerless);
-        } catch (IOException | RuntimeException e) {
-            offerless.abandon();
-            throw e;
-        }
-    }
-
     @Override
     protected void doAck(SipServletRequest req) throws ServletException, IOException {
         SipSession linked = req.getB2buaHelper().getLinkedSession(req.getSession());
@@ -284,8 +204,8 @@ public class FileTransferServlet extends SipServlet {
         }
         for (SipServletMessage m : req.getB2buaHelper().getPendingMessages(linked, UAMode.UAC)) {
             if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
-                    && r.getStatus() >= 200 && r.getStatus() < 300 && answers(r, req) && !acknowledge(r, req)) {
-                endBothLegs(req.getSession(), linked);
+                    && r.getStatus() >= 200 && r.getStatus() < 300 && answers(r, req) && !dialogs.acknowledge(r, req)) {
+                InDialogRelay.endBothLegs(req.getSession(), linked);
             }
         }
     }
@@ -298,54 +218,6 @@ public class FileTransferServlet extends SipServlet {
     private static boolean answers(SipServletResponse r, SipServletRequest ack) {
         SipServletRequest upstream = ack.getB2buaHelper().getLinkedSipServletRequest(r.getRequest());
         return upstream == null || SipMessages.cseqNumber(upstream).equals(SipMessages.cseqNumber(ack));
-    }
-
-    /**
-     * ACKs a 2xx of the other leg with the body of the sender's ACK ({@code senderAck}; null when the
-     * sender's BYE overtook it). When that 2xx carried the offer of a re-INVITE without SDP, the ACK
-     * carries the answer, anchored ({@link OfferlessReinvite#answer}). Returns false when the answer
-     * was unusable: the ACK then refuses every stream and the session must end (RFC 3261 13.2.2.4).
-     */
-    private boolean acknowledge(SipServletResponse r, SipServletRequest senderAck) throws IOException {
-        SipServletRequest ack = r.createAck();
-        if (!(r.getRequest().getAttribute(REINVITE) instanceof OfferlessReinvite offerless)) {
-            if (senderAck != null) {
-                SipMessages.copyBody(senderAck, ack);
-            }
-            ack.send();
-            return true;
-        }
-        OfferlessReinvite.Outcome outcome = senderAck == null ? offerless.answer(null, null)
-                : offerless.answer(senderAck.getContentType(), senderAck.getRawContent());
-        if (outcome instanceof OfferlessReinvite.End end) {
-            LOG.warn("re-INVITE {}: unusable SDP answer in the ACK: {}", r.getCallId(), end.reason());
-            SipMessages.setBody(ack, end.ackAnswer());
-            ack.send();
-            return false;
-        }
-        OfferlessReinvite.Relay relay = (OfferlessReinvite.Relay) outcome;
-        SipMessages.setBody(ack, relay.body());
-        ack.send();
-        for (int i = 0; i < relay.newTransfers(); i++) {
-            services.listeners().forEach(SipEventListener::transferReoffered);
-        }
-        return true;
-    }
-
-    /** The PF ends the session itself: BYE on both legs, relay sessions freed. */
-    private static void endBothLegs(SipSession one, SipSession other) throws IOException {
-        SipApplicationSession app = one.getApplicationSession();
-        TransferCall call = Calls.of(app);
-        if (call != null) {
-            call.ending(CallEvent.ENDED_BY_PF);
-            call.end(CallEvent.ENDED_BY_PF);
-        }
-        for (SipSession leg : List.of(one, other)) {
-            if (leg.isValid() && leg.getState() == SipSession.State.CONFIRMED) {
-                leg.createRequest("BYE").send();
-            }
-        }
-        endsSoon(app);
     }
 
     @Override
@@ -377,7 +249,7 @@ public class FileTransferServlet extends SipServlet {
         }
         endsSoon(app);
         try {
-            forwardInDialog(req);
+            dialogs.forwardInDialog(req);
         } catch (IllegalStateException | IllegalArgumentException e) { // the container's ways of saying so
             // The other leg cannot carry the BYE (its dialog is gone or half-made after a race of
             // retransmissions): the sender still gets its 200, the other leg ends with the application session.
@@ -393,7 +265,7 @@ public class FileTransferServlet extends SipServlet {
      * default of a v1.1 application) once both legs' BYE transactions end; if a race of
      * retransmissions left a dialog half-made, it expires within a minute instead of session-timeout.
      */
-    private static void endsSoon(SipApplicationSession app) {
+    static void endsSoon(SipApplicationSession app) {
         if (app.isValid()) { // both calls throw on an application session already invalidated
             app.setInvalidateWhenReady(true);
             app.setExpires(1);
@@ -485,13 +357,13 @@ public class FileTransferServlet extends SipServlet {
         SipSession upstreamSession = upstreamOf(helper, resp);
         boolean success = resp.getStatus() >= 200 && resp.getStatus() < 300;
         SipRuntime.setupAnswered(upstreamSession); // overload control: the far end has answered
-        Object reinvite = resp.getRequest().getAttribute(REINVITE);
+        Object reinvite = resp.getRequest().getAttribute(InDialogRelay.REINVITE);
         boolean initial = reinvite == null;
         MediaAnchoring.Reoffer reoffer = reinvite instanceof MediaAnchoring.Reoffer r ? r : null;
         OfferlessReinvite offerless = reinvite instanceof OfferlessReinvite o ? o : null;
         if (resp.getStatus() >= 300) {
             // A failed re-INVITE leaves the session as it was (RFC 3264 section 8).
-            abandon(reinvite);
+            InDialogRelay.abandon(reinvite);
         }
         TransferCall call = Calls.of(app);
         if (initial && resp.getStatus() >= 200) {
@@ -507,7 +379,7 @@ public class FileTransferServlet extends SipServlet {
         if (initial && !meantForSender(call, resp, upstreamSession)) {
             return;
         }
-        if (success && !initial && resp.getRequest().getAttribute(ANSWERED) != null) {
+        if (success && !initial && resp.getRequest().getAttribute(InDialogRelay.ANSWERED) != null) {
             // A repeated 2xx to a re-INVITE already relayed: the sender's ACK acknowledges it.
             return;
         }
@@ -522,7 +394,7 @@ public class FileTransferServlet extends SipServlet {
             if (initial) {
                 linkWinningFork(helper, upstreamSession, resp.getSession());
             } else {
-                resp.getRequest().setAttribute(ANSWERED, Boolean.TRUE);
+                resp.getRequest().setAttribute(InDialogRelay.ANSWERED, Boolean.TRUE);
             }
             try {
                 ContactFeatureTags.copy(resp, out);
@@ -530,17 +402,17 @@ public class FileTransferServlet extends SipServlet {
                 LOG.debug("Contact parameters of the answer not copied: {}", e.toString());
             }
             if (reoffer != null) {
-                Optional<String> failure = anchorReanswer(resp, reoffer, out);
+                Optional<String> failure = dialogs.anchorReanswer(resp, reoffer, out);
                 if (failure.isPresent()) {
                     LOG.warn("re-INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
                     // The offerer's session stays as it was; the far end's 2xx is only acknowledged.
                     reoffer.abandon();
                     resp.createAck().send();
-                    refuseAnswer(helper, upstreamSession, resp, failure.get());
+                    dialogs.refuseAnswer(helper, upstreamSession, resp, failure.get());
                     return;
                 }
             } else if (offerless != null) {
-                if (!anchorOfferIn2xx(resp, offerless, out, helper, upstreamSession)) {
+                if (!dialogs.anchorOfferIn2xx(resp, offerless, out, helper, upstreamSession)) {
                     return;
                 }
             } else if (anchor != null && initial) {
@@ -550,7 +422,7 @@ public class FileTransferServlet extends SipServlet {
                     resp.createAck().send();
                     resp.getSession().createRequest("BYE").send();
                     call.end(CallEvent.ANSWER_UNUSABLE);
-                    refuseAnswer(helper, upstreamSession, resp, failure.get());
+                    dialogs.refuseAnswer(helper, upstreamSession, resp, failure.get());
                     return;
                 }
             } else {
@@ -568,42 +440,6 @@ public class FileTransferServlet extends SipServlet {
             call.moveTo(CallState.ANSWERED, CallEvent.RECIPIENT_ACCEPTED);
             services.listeners().forEach(SipEventListener::transferEstablished);
         }
-    }
-
-    private void refuseAnswer(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String failure)
-            throws IOException {
-        refuse(helper, upstreamSession, resp, "Unusable SDP answer: " + failure);
-    }
-
-    private void refuse(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String warning)
-            throws IOException {
-        SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession, 488, "Not Acceptable Here");
-        refusal.setHeader("Warning", Warning.miscellaneous(SipMessages.localHost(resp), warning).headerValue());
-        sendWithServer(refusal);
-    }
-
-    /**
-     * The 2xx to a re-INVITE without SDP carries the offer (RFC 3261 14.1): anchored into {@code out}.
-     * An unusable offer cannot be refused: the PF ACKs it with an answer refusing every stream and
-     * sends BYE (RFC 3261 13.2.2.4); the re-INVITE's sender gets 488 and a BYE too. Returns whether
-     * {@code out} is to be sent.
-     */
-    private boolean anchorOfferIn2xx(SipServletResponse resp, OfferlessReinvite offerless, SipServletResponse out,
-                                     B2buaHelper helper, SipSession upstreamSession) throws IOException {
-        OfferlessReinvite.Outcome outcome = offerless.offer(new InviteDescription(SipHeaders.of(SipMessages.headerMap(resp)),
-                resp.getContentType(), resp.getRawContent(), false));
-        if (outcome instanceof OfferlessReinvite.Relay relay) {
-            SipMessages.setBody(out, relay.body());
-            return true;
-        }
-        OfferlessReinvite.End end = (OfferlessReinvite.End) outcome;
-        LOG.warn("re-INVITE {}: unusable SDP offer in the 2xx: {}", resp.getCallId(), end.reason());
-        SipServletRequest ack = resp.createAck();
-        SipMessages.setBody(ack, end.ackAnswer());
-        ack.send();
-        refuse(helper, upstreamSession, resp, "Unusable SDP offer in the 2xx: " + end.reason());
-        endBothLegs(resp.getSession(), upstreamSession);
-        return false;
     }
 
     /** A 480/408 of the recipient side becomes a deferred transfer when the rules say so. */
@@ -658,7 +494,7 @@ public class FileTransferServlet extends SipServlet {
         SipApplicationSession app = resp.getApplicationSession();
         TransferCall call = Calls.of(app);
         SipSession original = call == null ? null : app.getSipSession(call.upstreamLeg());
-        if (original != null && original.isValid() && resp.getRequest().getAttribute(REINVITE) == null) {
+        if (original != null && original.isValid() && resp.getRequest().getAttribute(InDialogRelay.REINVITE) == null) {
             return original;
         }
         return helper.getLinkedSession(resp.getSession());
@@ -690,126 +526,12 @@ public class FileTransferServlet extends SipServlet {
             SdpSession anchored = anchor.anchorAnswer(received.answer().get());
             Optional<TransferDeferral.Invite> invite = call.invite();
             if (invite.isPresent()) {
-                services.deferral().guard(invite.get(), anchor, acceptingInstance(resp));
+                services.deferral().guard(invite.get(), anchor, SipMessages.acceptingInstance(resp));
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
         } catch (IllegalArgumentException e) { // the anchoring's
             return Optional.of(e.getMessage());
-        }
-    }
-
-    /**
-     * Files the sender added by re-INVITE are guarded like the first ones: if the recipient's MSRP
-     * leg drops, the relay takes the rest into the store for the same device.
-     */
-    private void guardAdded(SipServletResponse resp, MediaAnchoring.Reoffer reoffer, List<Integer> added) {
-        TransferCall call = Calls.of(resp.getApplicationSession());
-        if (added.isEmpty() || call == null || call.invite().isEmpty() || call.anchor().isEmpty()
-                || call.isUpstream(resp.getSession().getId())) {
-            return; // a file the recipient offers to the sender is not the recipient's to be deferred
-        }
-        TransferDeferral.Invite first = call.invite().get();
-        InviteBody body; // the re-INVITE as forwarded: its thumbnails travel with it
-        try {
-            body = InviteBody.parse(resp.getRequest().getContentType(), resp.getRequest().getRawContent());
-        } catch (IllegalArgumentException | IOException e) {
-            body = first.body();
-        }
-        TransferDeferral.Invite again = new TransferDeferral.Invite(first.role(), first.sender(), first.recipient(),
-                first.headers(), body, reoffer.forwardedOffer(), first.group());
-        services.deferral().guard(again, new AnchoredStreams(call.anchor().get(), Set.copyOf(added)),
-                acceptingInstance(resp));
-    }
-
-    /** The {@code +sip.instance} of the device whose 2xx accepted (seed 002 4.2: deliveries go to it). */
-    private static Optional<String> acceptingInstance(SipServletResponse resp) {
-        String contact = resp.getHeader("Contact");
-        return contact == null ? Optional.empty() : SipInstance.fromContact(contact).map(SipInstance::urn);
-    }
-
-    /** Puts the relay into the answer to a re-offer; returns what is wrong with the answer, if anything. */
-    private Optional<String> anchorReanswer(SipServletResponse resp, MediaAnchoring.Reoffer reoffer,
-                                            SipServletResponse out) throws IOException {
-        ReceivedAnswer received = ReceivedAnswer.check(reoffer.forwardedOffer(), resp.getContentType(),
-                resp.getRawContent(), "no SDP answer in the 2xx to a re-INVITE with an offer");
-        if (received.unusable().isPresent()) {
-            return received.unusable();
-        }
-        received.notes().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
-        SdpSession answer = received.answer().get();
-        try {
-            SdpSession anchored = reoffer.anchorAnswer(answer);
-            List<Integer> added = reoffer.changes().newTransfersAccepted(answer);
-            guardAdded(resp, reoffer, added);
-            for (int i = 0; i < added.size(); i++) {
-                services.listeners().forEach(SipEventListener::transferReoffered);
-            }
-            out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
-            return Optional.empty();
-        } catch (IllegalArgumentException e) { // the anchoring's
-            return Optional.of(e.getMessage());
-        } catch (IllegalStateException e) { // the session was released (BYE) while the re-INVITE was out
-            return Optional.of(e.getMessage());
-        }
-    }
-
-    private void forwardInDialog(SipServletRequest req) throws IOException {
-        forwardInDialog(req, null, null);
-    }
-
-    /**
-     * Relays an in-dialog request to the linked leg, with {@code body} instead of the received one
-     * when given; {@code reinvite} (a {@link MediaAnchoring.Reoffer} or an {@link OfferlessReinvite})
-     * rides on a forwarded re-INVITE until its final response.
-     */
-    private void forwardInDialog(SipServletRequest req, InviteBody body, Object reinvite) throws IOException {
-        B2buaHelper helper = req.getB2buaHelper();
-        SipSession linked = helper.getLinkedSession(req.getSession());
-        if (linked == null || !linked.isValid()) {
-            abandon(reinvite);
-            sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
-            return;
-        }
-        if (linked.getState() == SipSession.State.TERMINATED) {
-            // The other leg's dialog is over (both sides sent BYE at once, or a BYE came again before
-            // its 200 got through): a BYE ends this leg too (RFC 3261 15.1.2), anything else is too late.
-            abandon(reinvite);
-            if ("BYE".equals(req.getMethod())) {
-                sendWithServer(req.createResponse(200));
-            } else {
-                sendWithServer(req.createResponse(481, "Call/Transaction Does Not Exist"));
-            }
-            return;
-        }
-        if ("BYE".equals(req.getMethod()) || "INVITE".equals(req.getMethod())) {
-            // The sender's BYE or re-INVITE can overtake its ACK (UDP, one thread each): acknowledge
-            // the 2xx first, or the stack refuses to build a BYE in a dialog whose 2xx is
-            // unacknowledged, and the far end would see the re-INVITE before the ACK.
-            for (SipServletMessage m : helper.getPendingMessages(linked, UAMode.UAC)) {
-                if (m instanceof SipServletResponse r && "INVITE".equals(r.getMethod())
-                        && r.getStatus() >= 200 && r.getStatus() < 300) {
-                    acknowledge(r, null);
-                }
-            }
-        }
-        SipServletRequest out = helper.createRequest(linked, req, null);
-        if ("INVITE".equals(req.getMethod())) {
-            out.setAttribute(REINVITE, reinvite == null ? Boolean.TRUE : reinvite);
-        }
-        if (body == null) {
-            SipMessages.copyBody(req, out);
-        } else if (!body.isEmpty()) {
-            out.setContent(body.bytes(), body.contentTypeValue());
-        }
-        out.send();
-    }
-
-    private static void abandon(Object reinvite) {
-        if (reinvite instanceof MediaAnchoring.Reoffer r) {
-            r.abandon();
-        } else if (reinvite instanceof OfferlessReinvite o) {
-            o.abandon();
         }
     }
 

@@ -12,9 +12,11 @@ import java.util.Set;
 
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
 
 import org.cpmft.pf.cpm.body.ContentType;
 import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.conversation.SipInstance;
 
 /** What the B2BUA reads from and copies between SIP messages of its two legs. */
 final class SipMessages {
@@ -95,5 +97,11 @@ final class SipMessages {
     static String localHost(SipServletMessage m) {
         String addr = m.getLocalAddr();
         return addr == null ? "pf" : addr;
+    }
+
+    /** The {@code +sip.instance} of the device whose 2xx accepted (seed 002 4.2: deliveries go to it). */
+    static Optional<String> acceptingInstance(SipServletResponse resp) {
+        String contact = resp.getHeader("Contact");
+        return contact == null ? Optional.empty() : SipInstance.fromContact(contact).map(SipInstance::urn);
     }
 }
