@@ -25,6 +25,7 @@ import org.cpmft.pf.config.ConfigWatcher;
 import org.cpmft.pf.config.DeferralConfig;
 import org.cpmft.pf.config.MsrpConfig;
 import org.cpmft.pf.config.PolicyConfig;
+import org.cpmft.pf.cpm.group.GroupSessionIdentities;
 import org.cpmft.pf.cpm.policy.FileTransferPolicy;
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.ThumbnailHandling;
@@ -220,7 +221,8 @@ public final class PfProcess implements AutoCloseable {
     private static InviteAnalyzer analyzer(PfConfig config) {
         PolicyConfig p = config.policy();
         return new InviteAnalyzer(new FileTransferPolicy(p.maxFileSize(), p.thumbnailMaxBytes(),
-                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer()), config.sip().host());
+                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer(),
+                GroupSessionIdentities.of(p.groupSessionIdentities())), config.sip().host());
     }
 
     private static RelayConfig relayConfig(MsrpConfig msrp, int port, PrometheusMeterRegistry registry) {

@@ -30,6 +30,7 @@ import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.FtDecision;
+import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.InviteDescription;
 import org.cpmft.pf.cpm.role.RoleDecision;
 import org.cpmft.pf.cpm.sdp.OfferAnswer;
@@ -116,8 +117,11 @@ public class FileTransferServlet extends SipServlet {
             sendWithServer(r);
             return;
         }
-        FtDecision decision = services.analyzer().get().analyze(
-                new InviteDescription(headers, req.getContentType(), req.getRawContent(), false));
+        InviteAnalyzer analyzer = services.analyzer().get();
+        // seed 002 9.3.1: a Request-URI that is a CPM Group Session Identity (or isfocus in Contact)
+        boolean groupSession = analyzer.isGroupSession(headers, req.getRequestURI().toString());
+        FtDecision decision = analyzer.analyze(
+                new InviteDescription(headers, req.getContentType(), req.getRawContent(), groupSession));
         if (decision instanceof FtDecision.Reject r) {
             LOG.info("INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
             services.listeners().forEach(l -> l.inviteRejected(r.status()));
@@ -142,7 +146,7 @@ public class FileTransferServlet extends SipServlet {
             body = body.withSdp(anchor.forwardedOffer().format());
             app.setAttribute(ANCHOR, anchor);
             TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
-                    req.getTo().getURI().toString(), headers, forward.body(), offer, false);
+                    req.getTo().getURI().toString(), headers, forward.body(), offer, forward.group());
             app.setAttribute(LocalAcceptance.INVITE, invite);
             Optional<DeferralCause> cause = services.deferral().atOnce(invite);
             if (cause.isPresent() && LocalAcceptance.accept(services, req, cause.get())) {
