@@ -26,6 +26,8 @@ import org.cpmft.pf.config.DeferralConfig;
 import org.cpmft.pf.config.MsrpConfig;
 import org.cpmft.pf.config.PolicyConfig;
 import org.cpmft.pf.cpm.group.GroupSessionIdentities;
+import org.cpmft.pf.imdn.DeferredImdns;
+import org.cpmft.pf.imdn.ImdnMessageRelay;
 import org.cpmft.pf.cpm.policy.FileTransferPolicy;
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.ThumbnailHandling;
@@ -183,7 +185,8 @@ public final class PfProcess implements AutoCloseable {
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
                 config.sip().serverHeader(), List.of(new SipMetrics(registry), registerFeed), deferral,
-                config.sip().inviteTimeout()));
+                config.sip().inviteTimeout(), new ImdnMessageRelay(new DeferredImdns(store, registrations,
+                        () -> RetryPolicies.from(inForce.get().retry()), Clock.systemUTC()), config.sip().serverHeader())));
         SetupAdmission admission = new SetupAdmission(new SetupAdmission.Limits(config.sip().maxSetupsInProgress(),
                 config.sip().maxSetupRate(), config.sip().overloadRetryAfter()));
         SipMetrics.bindOverloadControl(registry, admission);

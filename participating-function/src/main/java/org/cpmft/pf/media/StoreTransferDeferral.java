@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.cpmft.msrp.relay.RelaySessionPair;
 import org.cpmft.pf.cpm.conversation.ConversationIds;
 import org.cpmft.pf.cpm.conversation.SipInstance;
+import org.cpmft.pf.cpm.imdn.FileTransferImdn;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.DeferralRules;
 import org.cpmft.pf.cpm.sdp.FileTransferAnswerBuilder;
@@ -113,8 +114,9 @@ public final class StoreTransferDeferral implements TransferDeferral {
             ids.conversationId().ifPresent(b::conversationId);
             ids.contributionId().ifPresent(b::contributionId);
             ids.inReplyToContributionId().ifPresent(b::inReplyToContributionId);
-            invite.headers().first("Message-ID").ifPresent(id -> b.imdnRequest(id,
-                    invite.headers().first("Disposition-Notification").orElse(null)));
+            // RFC 5438 6 / CPM 5.4: CPIM headers of a message/cpim part of the INVITE, not SIP headers
+            FileTransferImdn.fromInvite(invite.body()).ifPresent(r -> b.imdnRequest(r.messageId(),
+                    r.dispositionNotification()));
             stream.iconContentId().flatMap(cid -> invite.body().partByContentId(cid))
                     .ifPresent(part -> b.icon(part.content(), part.contentType().mimeType()));
             return intake.defer(b.build());

@@ -93,6 +93,8 @@ public class FileTransferServlet extends SipServlet {
         if ("INVITE".equals(m) || "ACK".equals(m) || "BYE".equals(m) || "CANCEL".equals(m)
                 || "REGISTER".equals(m) || "OPTIONS".equals(m)) {
             super.doRequest(req);
+        } else if ("MESSAGE".equals(m) && req.isInitial() && services.messages() != null) {
+            services.messages().handle(req); // a client's IMDN (org.cpmft.pf.imdn)
         } else if (req.isInitial()) {
             SipServletResponse r = req.createResponse(405, "Method Not Allowed");
             r.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
