@@ -3,14 +3,16 @@ package org.cpmft.pf.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client's disposition notification (IMDN by SIP MESSAGE) for a user with no registered device is
- * kept by the real PF in its store and delivered, as it came, when the user's device registers
+ * kept by the real PF in its store (H2 and PostgreSQL) and delivered, as it came, when the user's device registers
  * (seed 004 5.4.5). The passed-on case is a row of {@link ConformanceIT}.
  */
 class ImdnIT {
@@ -18,11 +20,19 @@ class ImdnIT {
     private static final String ALICE = "sip:alice@example.net";
     private static final String ALICE_DEVICE = "urn:gsma:imei:35888888-888888-0";
 
-    @Test
-    void anImdnForAnUnregisteredSenderIsDeferredAndDeliveredOnItsRegister(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "store {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anImdnForAnUnregisteredSenderIsDeferredAndDeliveredOnItsRegister(String store, @TempDir Path dir)
+            throws Exception {
         int farEnd = FreePorts.next();
-        try (PfUnderTest pf = new PfUnderTest(dir, Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32",
-                "PF_SIP_OUTBOUND_PROXY", "sip:127.0.0.1:" + farEnd + ";lr"))) {
+        Map<String, String> env = new HashMap<>(Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32",
+                "PF_SIP_OUTBOUND_PROXY", "sip:127.0.0.1:" + farEnd + ";lr"));
+        if (store.equals("postgresql")) {
+            TestPostgres pg = TestPostgres.fromEnvironment();
+            env.putAll(Map.of("PF_STORE_JDBC_URL", pg.url(), "PF_STORE_USER", pg.user(),
+                    "PF_STORE_PASSWORD", pg.password()));
+        }
+        try (PfUnderTest pf = new PfUnderTest(dir, env)) {
             register(dir, pf, "0", "de-register");
 
             // 202 at once: kept, not forwarded (nothing listens at the outbound proxy yet)
