@@ -25,14 +25,15 @@ public final class GroupSessionSigns {
 
     /** The first sign found, as a short text for the log; empty for a 1-1 request. */
     public static Optional<String> detect(InviteDescription invite, InviteBody body) {
+        // isfocus first: the adapter's flag (InviteAnalyzer.isGroupSession) counts it too
+        if (FocusContact.isFocus(invite.headers())) {
+            return Optional.of("Contact has isfocus");
+        }
         if (invite.knownGroupSession()) {
             return Optional.of("Request-URI is a CPM Group Session Identity");
         }
         if (body.contains(ContentType.RESOURCE_LISTS)) {
             return Optional.of("resource-list body");
-        }
-        if (FocusContact.isFocus(invite.headers())) {
-            return Optional.of("Contact has isfocus");
         }
         return Optional.empty();
     }
