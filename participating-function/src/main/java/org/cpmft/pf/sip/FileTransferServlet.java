@@ -3,11 +3,8 @@ package org.cpmft.pf.sip;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,8 +20,11 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.UAMode;
 
-import org.cpmft.pf.cpm.body.ContentType;
+import org.cpmft.pf.call.CallEvent;
+import org.cpmft.pf.call.CallState;
+import org.cpmft.pf.call.TransferCall;
 import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
@@ -33,9 +33,9 @@ import org.cpmft.pf.cpm.policy.FtDecision;
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.InviteDescription;
 import org.cpmft.pf.cpm.role.RoleDecision;
-import org.cpmft.pf.cpm.sdp.OfferAnswer;
+import org.cpmft.pf.cpm.sdp.ReceivedAnswer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
-import org.cpmft.pf.cpm.sdp.SdpValidation;
+import org.cpmft.pf.media.AnchoredStreams;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.cpmft.pf.media.OfferlessReinvite;
 import org.cpmft.pf.media.TransferDeferral;
@@ -52,21 +52,14 @@ public class FileTransferServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FileTransferServlet.class);
-    private static final String ANCHOR = LocalAcceptance.ANCHOR;
+    /** Marks a re-INVITE whose 2xx was relayed: a repeated 2xx is acknowledged by the sender's ACK. */
     private static final String ANSWERED = "cpm.ft.answered";
-    private static final String ROLE = "cpm.ft.role";
-    private static final String UPSTREAM = "cpm.ft.upstream";
     /**
      * Marks a re-INVITE the PF forwarded (its {@link MediaAnchoring.Reoffer} when re-anchored, its
      * {@link OfferlessReinvite} when it had no SDP); the container's isInitial() is false for forked 2xx too.
      */
     private static final String REINVITE = "cpm.ft.reinvite";
-    private static final String UPSTREAM_SESSION = "cpm.ft.upstreamSession";
 
-    /** Headers the container owns or the B2BUA must not copy between legs (JSR 289 5.4.2). */
-    private static final Set<String> NOT_COPIED = Set.of("via", "from", "to", "call-id", "cseq",
-            "contact", "record-route", "route", "path", "content-length", "content-type",
-            "max-forwards", "rack", "rseq", "server", "user-agent", "allow", "supported", "require");
     private static final String ACCEPTED_BODIES = "application/sdp, multipart/mixed, multipart/related";
 
     private transient PfServices services;
@@ -85,7 +78,7 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         if (req.isInitial() && !fromTrustedCore(req)) {
-            reject(req, 403, "Forbidden", Warning.miscellaneous(localHost(req),
+            reject(req, 403, "Forbidden", Warning.miscellaneous(SipMessages.localHost(req),
                     "Requests are accepted from the SIP/IP core only"));
             return;
         }
@@ -110,9 +103,9 @@ public class FileTransferServlet extends SipServlet {
             relayReinvite(req);
             return;
         }
-        SipHeaders headers = SipHeaders.of(headerMap(req));
-        RoleDecision role = services.roles().resolve(headers, poppedRoute(req));
-        if (hasUnreadableBodyType(req) && FeatureTags.identify(headers).isFileTransfer()) {
+        SipHeaders headers = SipHeaders.of(SipMessages.headerMap(req));
+        RoleDecision role = services.roles().resolve(headers, SipMessages.poppedRoute(req));
+        if (SipMessages.hasUnreadableBodyType(req) && FeatureTags.identify(headers).isFileTransfer()) {
             // RFC 3261 8.2.3: a body type the UAS does not understand gets 415 with Accept.
             SipServletResponse r = req.createResponse(415, "Unsupported Media Type");
             r.setHeader("Accept", ACCEPTED_BODIES);
@@ -132,55 +125,90 @@ public class FileTransferServlet extends SipServlet {
         }
         FtDecision.Forward forward = (FtDecision.Forward) decision;
         SipApplicationSession app = req.getApplicationSession();
-        req.getSession().setAttribute(UPSTREAM, Boolean.TRUE);
-        app.setAttribute(UPSTREAM_SESSION, req.getSession().getId());
-        app.setAttribute(ROLE, role.role().name());
         InviteBody body = forward.body();
-        MediaAnchoring.Anchor anchor = null;
+        TransferCall call;
         if (forward.isFileTransfer()) {
             SdpSession offer = forward.sdp().orElseThrow();
+            MediaAnchoring.Anchor anchor;
             try {
                 anchor = services.media().anchorOffer(offer, offer.msrpStreams());
             } catch (IllegalArgumentException e) {
-                reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
+                reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), e.getMessage()));
                 return;
             }
             body = body.withSdp(anchor.forwardedOffer().format());
-            app.setAttribute(ANCHOR, anchor);
             TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
                     req.getTo().getURI().toString(), headers, forward.body(), offer, forward.group());
-            app.setAttribute(LocalAcceptance.INVITE, invite);
-            Optional<DeferralCause> cause = services.deferral().atOnce(invite);
-            if (cause.isPresent() && LocalAcceptance.accept(services, req, cause.get())) {
+            call = new TransferCall(req.getCallId(), req.getSession().getId(), invite, anchor);
+            Calls.attach(app, call);
+            if (answeredFromStore(req, call) || deferredAtOnce(req, call)) {
                 return;
             }
+        } else {
+            call = new TransferCall(req.getCallId(), req.getSession().getId(), null, null);
+            Calls.attach(app, call);
         }
         SipServletRequest out;
         try {
             out = req.getB2buaHelper().createRequest(req, true, Map.of());
             ContactFeatureTags.copy(req, out);
-        } catch (RuntimeException | ServletParseException e) {
-            if (anchor != null) {
-                anchor.release();
+            if (!body.isEmpty()) {
+                out.setContent(body.bytes(), body.contentTypeValue());
             }
+            if (out.getHeader("Route") == null) {
+                // No Route left by the core: the outbound proxy as an explicit Route, so the container
+                // does not look up the Request-URI's domain (DNS SRV, blocking) for every forwarded INVITE.
+                OutboundProxyRoute.push(SipRuntime.factory(), out);
+            }
+            call.moveTo(CallState.OFFERED, CallEvent.FORWARDED);
+            out.send();
+        } catch (RuntimeException | ServletParseException e) {
+            call.end(CallEvent.REFUSED);
             throw e;
         }
-        if (!body.isEmpty()) {
-            out.setContent(body.bytes(), body.contentTypeValue());
-        }
-        if (out.getHeader("Route") == null) {
-            // No Route left by the core: the outbound proxy as an explicit Route, so the container
-            // does not look up the Request-URI's domain (DNS SRV, blocking) for every forwarded INVITE.
-            OutboundProxyRoute.push(SipRuntime.factory(), out);
-        }
-        out.send();
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
-        if (invite != null && !services.invitationTimeout().isZero()
-                && services.deferral().onInvitationTimeout(invite).isPresent()) {
+        Optional<TransferDeferral.Invite> invite = call.invite();
+        if (invite.isPresent() && !services.invitationTimeout().isZero()
+                && services.deferral().onInvitationTimeout(invite.get()).isPresent()) {
             app.setAttribute(InvitationTimer.UPSTREAM_INVITE, req);
             app.setAttribute(InvitationTimer.DOWNSTREAM_INVITE, out);
             InvitationTimer.start(getServletContext(), app, services.invitationTimeout());
         }
+    }
+
+    /**
+     * A resume or pull the PF answers itself from its store, or refuses with 488 for an unknown,
+     * expired or changed file (seed 004 7.4.5.2). Returns whether the INVITE is answered.
+     */
+    private boolean answeredFromStore(SipServletRequest req, TransferCall call) throws IOException {
+        TransferDeferral.Invite invite = call.invite().orElseThrow();
+        TransferDeferral.OfferDecision decision = services.deferral().onOffer(invite);
+        if (decision instanceof TransferDeferral.OfferDecision.Refuse refuse) {
+            LOG.info("INVITE {} refused 488: {}", req.getCallId(), refuse.warning());
+            call.end(CallEvent.REFUSED);
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), refuse.warning()));
+            return true;
+        }
+        if (!(decision instanceof TransferDeferral.OfferDecision.Serve serve)) {
+            return false;
+        }
+        Optional<SdpSession> answer = services.deferral().serve(invite, call.anchor().orElseThrow());
+        if (answer.isEmpty()) {
+            call.end(CallEvent.REFUSED);
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req),
+                    "The requested file is no longer available"));
+            return true;
+        }
+        call.moveTo(CallState.RESUMING, CallEvent.SERVED_FROM_STORE);
+        call.localAnswer(answer.get());
+        LOG.debug("INVITE {}: the PF serves it from its store ({})", req.getCallId(), serve.why());
+        LocalAcceptance.answer(services, req, answer.get());
+        return true;
+    }
+
+    /** The recipient is known to have no device: the PF takes the file at once (CPM 8.2.3.1 1.a). */
+    private boolean deferredAtOnce(SipServletRequest req, TransferCall call) throws IOException {
+        Optional<DeferralCause> cause = services.deferral().atOnce(call.invite().orElseThrow());
+        return cause.isPresent() && LocalAcceptance.accept(services, call, req, cause.get(), CallEvent.DEFERRED_AT_ONCE);
     }
 
     /**
@@ -191,21 +219,26 @@ public class FileTransferServlet extends SipServlet {
      * (no anchor, deferred) is relayed as it is.
      */
     private void relayReinvite(SipServletRequest req) throws IOException {
-        SipApplicationSession app = req.getApplicationSession();
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        if (anchor == null || app.getAttribute(LocalAcceptance.DEFERRED) != null) {
+        TransferCall call = Calls.of(req.getApplicationSession());
+        if (call != null && call.state().pfIsPeer()) {
+            LocalReinvite.answer(services, call, req);
+            return;
+        }
+        MediaAnchoring.Anchor anchor = call == null ? null : call.anchor().orElse(null);
+        if (anchor == null) {
             forwardInDialog(req);
             return;
         }
         FtDecision decision = services.analyzer().get().analyzeInDialog(
-                new InviteDescription(SipHeaders.of(headerMap(req)), req.getContentType(), req.getRawContent(), false));
+                new InviteDescription(SipHeaders.of(SipMessages.headerMap(req)), req.getContentType(), req.getRawContent(), false));
         if (decision instanceof FtDecision.Reject r) {
             LOG.info("re-INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
             reject(req, r.status(), r.reasonPhrase(), r.warning().orElse(null));
             return;
         }
         FtDecision.Forward forward = (FtDecision.Forward) decision;
-        MediaAnchoring.Side from = isUpstream(req) ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM;
+        MediaAnchoring.Side from = call.isUpstream(req.getSession().getId())
+                ? MediaAnchoring.Side.UPSTREAM : MediaAnchoring.Side.DOWNSTREAM;
         if (forward.sdp().isEmpty()) {
             relayOfferless(req, anchor, from.other());
             return;
@@ -214,7 +247,7 @@ public class FileTransferServlet extends SipServlet {
         try {
             reoffer = anchor.reoffer(forward.sdp().get(), from);
         } catch (IllegalArgumentException e) {
-            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(localHost(req), e.getMessage()));
+            reject(req, 488, "Not Acceptable Here", Warning.miscellaneous(SipMessages.localHost(req), e.getMessage()));
             return;
         } catch (IllegalStateException e) {
             // RFC 3261 section 14.2: an offer crossing one still pending.
@@ -235,7 +268,7 @@ public class FileTransferServlet extends SipServlet {
             throws IOException {
         OfferlessReinvite offerless;
         try {
-            offerless = OfferlessReinvite.start(anchor, to, services.analyzer().get(), localHost(req));
+            offerless = OfferlessReinvite.start(anchor, to, services.analyzer().get(), SipMessages.localHost(req));
         } catch (IllegalStateException e) {
             // RFC 3261 section 14.2: an offer/answer exchange of the session is still open.
             reject(req, 491, "Request Pending", null);
@@ -270,12 +303,7 @@ public class FileTransferServlet extends SipServlet {
      */
     private static boolean answers(SipServletResponse r, SipServletRequest ack) {
         SipServletRequest upstream = ack.getB2buaHelper().getLinkedSipServletRequest(r.getRequest());
-        return upstream == null || cseqNumber(upstream).equals(cseqNumber(ack));
-    }
-
-    private static String cseqNumber(SipServletRequest req) {
-        String cseq = req.getHeader("CSeq");
-        return cseq == null ? "" : cseq.trim().split("\\s+")[0];
+        return upstream == null || SipMessages.cseqNumber(upstream).equals(SipMessages.cseqNumber(ack));
     }
 
     /**
@@ -288,7 +316,7 @@ public class FileTransferServlet extends SipServlet {
         SipServletRequest ack = r.createAck();
         if (!(r.getRequest().getAttribute(REINVITE) instanceof OfferlessReinvite offerless)) {
             if (senderAck != null) {
-                copyBody(senderAck, ack);
+                SipMessages.copyBody(senderAck, ack);
             }
             ack.send();
             return true;
@@ -297,12 +325,12 @@ public class FileTransferServlet extends SipServlet {
                 : offerless.answer(senderAck.getContentType(), senderAck.getRawContent());
         if (outcome instanceof OfferlessReinvite.End end) {
             LOG.warn("re-INVITE {}: unusable SDP answer in the ACK: {}", r.getCallId(), end.reason());
-            setBody(ack, end.ackAnswer());
+            SipMessages.setBody(ack, end.ackAnswer());
             ack.send();
             return false;
         }
         OfferlessReinvite.Relay relay = (OfferlessReinvite.Relay) outcome;
-        setBody(ack, relay.body());
+        SipMessages.setBody(ack, relay.body());
         ack.send();
         for (int i = 0; i < relay.newTransfers(); i++) {
             services.listeners().forEach(SipEventListener::transferReoffered);
@@ -313,7 +341,11 @@ public class FileTransferServlet extends SipServlet {
     /** The PF ends the session itself: BYE on both legs, relay sessions freed. */
     private static void endBothLegs(SipSession one, SipSession other) throws IOException {
         SipApplicationSession app = one.getApplicationSession();
-        releaseAnchor(app);
+        TransferCall call = Calls.of(app);
+        if (call != null) {
+            call.ending(CallEvent.ENDED_BY_PF);
+            call.end(CallEvent.ENDED_BY_PF);
+        }
         for (SipSession leg : List.of(one, other)) {
             if (leg.isValid() && leg.getState() == SipSession.State.CONFIRMED) {
                 leg.createRequest("BYE").send();
@@ -322,27 +354,34 @@ public class FileTransferServlet extends SipServlet {
         endsSoon(app);
     }
 
-    private static void setBody(SipServletMessage m, Optional<InviteBody> body) throws IOException {
-        if (body.isPresent() && !body.get().isEmpty()) {
-            m.setContent(body.get().bytes(), body.get().contentTypeValue());
-        }
-    }
-
     @Override
     protected void doBye(SipServletRequest req) throws ServletException, IOException {
         SipApplicationSession app = req.getApplicationSession();
-        if (!isUpstream(req) && app.getAttribute(LocalAcceptance.DEFERRED) == null) {
-            recipientDeclined(app);
+        TransferCall call = Calls.of(app);
+        boolean fromSender = call == null || call.isUpstream(req.getSession().getId());
+        if (call != null) {
+            // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
+            TransferDeferral.Invite invite = call.invite().orElse(null);
+            MediaAnchoring.Anchor anchor = call.anchor().orElse(null);
+            if (invite != null && anchor != null) {
+                if (fromSender) {
+                    services.deferral().senderLeft(invite, anchor);
+                } else {
+                    // CPM 7.4.3: the recipient aborts; a file the relay was storing is not redelivered.
+                    services.deferral().recipientDeclined(invite, anchor);
+                }
+            }
+            boolean pfWasPeer = call.state().pfIsPeer();
+            call.ending(fromSender ? CallEvent.BYE_FROM_SENDER : CallEvent.BYE_FROM_RECIPIENT);
+            call.end(fromSender ? CallEvent.BYE_FROM_SENDER : CallEvent.BYE_FROM_RECIPIENT);
+            if (pfWasPeer) {
+                // The PF is the sender's peer; the recipient leg ended when the PF took the transfer.
+                endsSoon(app);
+                sendWithServer(req.createResponse(200));
+                return;
+            }
         }
-        // Ends this transfer only: a chat session sharing its Conversation-ID is another dialog.
-        releaseAnchor(req.getApplicationSession());
         endsSoon(app);
-        if (req.getApplicationSession().getAttribute(LocalAcceptance.DEFERRED) != null
-                && isUpstream(req)) {
-            // The PF is the sender's peer now; the recipient leg ended when the transfer was deferred.
-            sendWithServer(req.createResponse(200));
-            return;
-        }
         try {
             forwardInDialog(req);
         } catch (IllegalStateException | IllegalArgumentException e) { // the container's ways of saying so
@@ -367,41 +406,44 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-    private void recipientDeclined(SipApplicationSession app) {
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        if (invite != null && anchor != null) {
-            services.deferral().recipientDeclined(invite, anchor);
-        }
-    }
-
-    /** Whether the request came on the sender's leg (the one the initial INVITE arrived on). */
-    private static boolean isUpstream(SipServletRequest req) {
-        return req.getSession().getAttribute(UPSTREAM) != null;
-    }
-
     @Override
     protected void doCancel(SipServletRequest req) throws ServletException, IOException {
+        // The container has answered the INVITE 487 already (JSR 289 section 7.2.3).
+        SipApplicationSession app = req.getApplicationSession();
+        TransferCall call = Calls.of(app);
+        InvitationTimer.cancel(app);
+        if (call != null) {
+            if (call.state().pfIsPeer()) {
+                return; // the PF's own 200 went out first: the sender's BYE will end it
+            }
+            call.invite().ifPresent(invite -> call.anchor()
+                    .ifPresent(anchor -> services.deferral().senderLeft(invite, anchor)));
+            call.ending(CallEvent.CANCELLED);
+            call.end(CallEvent.CANCELLED);
+        }
         B2buaHelper helper = req.getB2buaHelper();
         SipSession linked = helper.getLinkedSession(req.getSession());
-        releaseAnchor(req.getApplicationSession());
-        if (linked == null) {
+        if (linked == null || !linked.isValid()) {
             return;
         }
-        SipServletRequest cancel = helper.createCancel(linked);
-        // RFC 3326: the Reason (e.g. "Call completed elsewhere") travels with the CANCEL.
-        for (Iterator<String> reasons = req.getHeaders("Reason"); reasons.hasNext(); ) {
-            cancel.addHeader("Reason", reasons.next());
+        try {
+            SipServletRequest cancel = helper.createCancel(linked);
+            // RFC 3326: the Reason (e.g. "Call completed elsewhere") travels with the CANCEL.
+            for (Iterator<String> reasons = req.getHeaders("Reason"); reasons.hasNext(); ) {
+                cancel.addHeader("Reason", reasons.next());
+            }
+            cancel.send();
+        } catch (IllegalStateException e) { // answered meanwhile: the 2xx is ACKed and BYEd on arrival
+            LOG.info("CANCEL {} not relayed: {}", req.getCallId(), e.getMessage());
         }
-        cancel.send();
     }
 
     @Override
     protected void doRegister(SipServletRequest req) throws ServletException, IOException {
         int expires = req.getExpires();
-        List<String> contacts = values(req, "Contact");
+        List<String> contacts = SipMessages.values(req, "Contact");
         ThirdPartyRegisterView view = new ThirdPartyRegisterView(req.getHeader("To"), req.getHeader("From"),
-                expires, contacts, req.getContentType(), req.getRawContent(), headerMap(req));
+                expires, contacts, req.getContentType(), req.getRawContent(), SipMessages.headerMap(req));
         services.listeners().forEach(l -> l.thirdPartyRegister(view));
         SipServletResponse ok = req.createResponse(200);
         if (expires >= 0) {
@@ -438,8 +480,8 @@ public class FileTransferServlet extends SipServlet {
             return;
         }
         SipServletResponse out = upstream.createResponse(resp.getStatus(), resp.getReasonPhrase());
-        copyHeaders(resp, out);
-        copyBody(resp, out);
+        SipMessages.copyHeaders(resp, out);
+        SipMessages.copyBody(resp, out);
         sendWithServer(out);
     }
 
@@ -457,46 +499,33 @@ public class FileTransferServlet extends SipServlet {
             // A failed re-INVITE leaves the session as it was (RFC 3264 section 8).
             abandon(reinvite);
         }
-        if (resp.getStatus() >= 200) {
+        TransferCall call = Calls.of(app);
+        if (initial && resp.getStatus() >= 200) {
             InvitationTimer.cancel(app);
         }
-        if (app.getAttribute(LocalAcceptance.DEFERRED) != null) {
-            // The PF answered the sender itself; this leg only has to end cleanly.
-            if (success) {
+        if (call == null) {
+            if (success) { // the call is gone (expired): nothing can carry this dialog
                 resp.createAck().send();
                 resp.getSession().createRequest("BYE").send();
             }
             return;
         }
-        if (initial && resp.getStatus() >= 300 && deferOnFailure(resp)) {
-            return;
-        }
-        Object answeredBy = app.getAttribute(ANSWERED);
-        if (success && initial && resp.getSession().getId().equals(answeredBy)) {
-            // The answering fork repeats its 2xx until the sender's ACK is relayed: nothing to do.
+        if (initial && !meantForSender(call, resp, upstreamSession)) {
             return;
         }
         if (success && !initial && resp.getRequest().getAttribute(ANSWERED) != null) {
             // A repeated 2xx to a re-INVITE already relayed: the sender's ACK acknowledges it.
             return;
         }
-        if (success && initial && (upstreamSession == null || answeredBy != null)) {
-            // A 2xx from another fork after the first one won: end that dialog (RFC 3261 13.2.2.4).
-            LOG.info("INVITE {}: late 2xx from another fork, ACK and BYE", resp.getCallId());
-            resp.createAck().send();
-            resp.getSession().createRequest("BYE").send();
-            return;
-        }
         if (upstreamSession == null) {
             return;
         }
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
+        MediaAnchoring.Anchor anchor = call.anchor().orElse(null);
         SipServletResponse out = helper.createResponseToOriginalRequest(upstreamSession,
                 resp.getStatus(), resp.getReasonPhrase());
-        copyHeaders(resp, out);
+        SipMessages.copyHeaders(resp, out);
         if (success) {
             if (initial) {
-                app.setAttribute(ANSWERED, resp.getSession().getId());
                 linkWinningFork(helper, upstreamSession, resp.getSession());
             } else {
                 resp.getRequest().setAttribute(ANSWERED, Boolean.TRUE);
@@ -521,27 +550,28 @@ public class FileTransferServlet extends SipServlet {
                     return;
                 }
             } else if (anchor != null && initial) {
-                Optional<String> failure = anchorAnswer(resp, anchor, out);
+                Optional<String> failure = anchorAnswer(resp, call, anchor, out);
                 if (failure.isPresent()) {
                     LOG.warn("INVITE {}: unusable SDP answer: {}", resp.getCallId(), failure.get());
                     resp.createAck().send();
                     resp.getSession().createRequest("BYE").send();
-                    releaseAnchor(app);
+                    call.end(CallEvent.ANSWER_UNUSABLE);
                     refuseAnswer(helper, upstreamSession, resp, failure.get());
                     return;
                 }
             } else {
-                copyBody(resp, out);
+                SipMessages.copyBody(resp, out);
             }
         } else if (resp.getStatus() >= 300) {
             if (initial) {
-                releaseAnchor(app);
+                call.end(CallEvent.RECIPIENT_FAILED);
             }
-            copyBody(resp, out);
+            SipMessages.copyBody(resp, out);
         }
         // Provisional responses go without SDP: an early answer would expose the far end's path.
         sendWithServer(out);
         if (success && initial) {
+            call.moveTo(CallState.ANSWERED, CallEvent.RECIPIENT_ACCEPTED);
             services.listeners().forEach(SipEventListener::transferEstablished);
         }
     }
@@ -554,7 +584,7 @@ public class FileTransferServlet extends SipServlet {
     private void refuse(B2buaHelper helper, SipSession upstreamSession, SipServletResponse resp, String warning)
             throws IOException {
         SipServletResponse refusal = helper.createResponseToOriginalRequest(upstreamSession, 488, "Not Acceptable Here");
-        refusal.setHeader("Warning", Warning.miscellaneous(localHost(resp), warning).headerValue());
+        refusal.setHeader("Warning", Warning.miscellaneous(SipMessages.localHost(resp), warning).headerValue());
         sendWithServer(refusal);
     }
 
@@ -566,16 +596,16 @@ public class FileTransferServlet extends SipServlet {
      */
     private boolean anchorOfferIn2xx(SipServletResponse resp, OfferlessReinvite offerless, SipServletResponse out,
                                      B2buaHelper helper, SipSession upstreamSession) throws IOException {
-        OfferlessReinvite.Outcome outcome = offerless.offer(new InviteDescription(SipHeaders.of(headerMap(resp)),
+        OfferlessReinvite.Outcome outcome = offerless.offer(new InviteDescription(SipHeaders.of(SipMessages.headerMap(resp)),
                 resp.getContentType(), resp.getRawContent(), false));
         if (outcome instanceof OfferlessReinvite.Relay relay) {
-            setBody(out, relay.body());
+            SipMessages.setBody(out, relay.body());
             return true;
         }
         OfferlessReinvite.End end = (OfferlessReinvite.End) outcome;
         LOG.warn("re-INVITE {}: unusable SDP offer in the 2xx: {}", resp.getCallId(), end.reason());
         SipServletRequest ack = resp.createAck();
-        setBody(ack, end.ackAnswer());
+        SipMessages.setBody(ack, end.ackAnswer());
         ack.send();
         refuse(helper, upstreamSession, resp, "Unusable SDP offer in the 2xx: " + end.reason());
         endBothLegs(resp.getSession(), upstreamSession);
@@ -583,9 +613,8 @@ public class FileTransferServlet extends SipServlet {
     }
 
     /** A 480/408 of the recipient side becomes a deferred transfer when the rules say so. */
-    private boolean deferOnFailure(SipServletResponse resp) throws IOException {
-        SipApplicationSession app = resp.getApplicationSession();
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(LocalAcceptance.INVITE);
+    private boolean deferOnFailure(SipServletResponse resp, TransferCall call) throws IOException {
+        TransferDeferral.Invite invite = call.invite().orElse(null);
         if (invite == null) {
             return false;
         }
@@ -594,7 +623,34 @@ public class FileTransferServlet extends SipServlet {
             return false;
         }
         SipServletRequest upstream = resp.getRequest().getB2buaHelper().getLinkedSipServletRequest(resp.getRequest());
-        return upstream != null && LocalAcceptance.accept(services, upstream, cause.get());
+        return upstream != null
+                && LocalAcceptance.accept(services, call, upstream, cause.get(), CallEvent.DEFERRED_ON_FAILURE);
+    }
+
+    /**
+     * Whether a response to the initial INVITE goes on to the sender, by what it means in the call's
+     * state; a 2xx that must not (a late fork, the PF answered itself, the sender cancelled) is ACKed
+     * and BYEd (RFC 3261 13.2.2.4), a failure the PF already answered for is absorbed, and a failure
+     * the deferral rules take makes the PF answer instead.
+     */
+    private boolean meantForSender(TransferCall call, SipServletResponse resp, SipSession upstreamSession)
+            throws IOException {
+        int status = resp.getStatus();
+        if (status >= 200 && status < 300) {
+            TransferCall.Success meaning = upstreamSession == null ? TransferCall.Success.END_DIALOG
+                    : call.onInitialSuccess(resp.getSession().getId());
+            if (meaning == TransferCall.Success.END_DIALOG) {
+                LOG.debug("INVITE {}: 2xx of a dialog the call no longer wants ({}), ACK and BYE", resp.getCallId(),
+                        call.state());
+                resp.createAck().send();
+                resp.getSession().createRequest("BYE").send();
+            }
+            return meaning == TransferCall.Success.RELAY;
+        }
+        if (status >= 300) {
+            return call.onInitialFailure() == TransferCall.Failure.RELAY_OR_DEFER && !deferOnFailure(resp, call);
+        }
+        return call.state() == CallState.OFFERED; // provisional
     }
 
     /**
@@ -606,8 +662,8 @@ public class FileTransferServlet extends SipServlet {
      */
     private static SipSession upstreamOf(B2buaHelper helper, SipServletResponse resp) {
         SipApplicationSession app = resp.getApplicationSession();
-        Object id = app.getAttribute(UPSTREAM_SESSION);
-        SipSession original = id == null ? null : app.getSipSession((String) id);
+        TransferCall call = Calls.of(app);
+        SipSession original = call == null ? null : app.getSipSession(call.upstreamLeg());
         if (original != null && original.isValid() && resp.getRequest().getAttribute(REINVITE) == null) {
             return original;
         }
@@ -628,54 +684,76 @@ public class FileTransferServlet extends SipServlet {
     }
 
     /** Puts the relay into the answer; returns what is wrong with the answer, if anything. */
-    private Optional<String> anchorAnswer(SipServletResponse resp, MediaAnchoring.Anchor anchor,
-                                                 SipServletResponse out) throws IOException {
+    private Optional<String> anchorAnswer(SipServletResponse resp, TransferCall call, MediaAnchoring.Anchor anchor,
+                                          SipServletResponse out) throws IOException {
+        ReceivedAnswer received = ReceivedAnswer.check(anchor.forwardedOffer(), resp.getContentType(),
+                resp.getRawContent(), "no SDP answer in the 2xx");
+        if (received.unusable().isPresent()) {
+            return received.unusable();
+        }
+        received.notes().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
         try {
-            Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
-            if (sdp.isEmpty()) {
-                return Optional.of("no SDP answer in the 2xx");
-            }
-            SdpSession answer = SdpSession.parse(sdp.get());
-            SdpValidation v = OfferAnswer.validateFileTransferAnswer(anchor.forwardedOffer(), answer);
-            if (!v.blocking().isEmpty()) {
-                return Optional.of(v.blocking().get(0).message());
-            }
-            v.problems().forEach(p -> LOG.info("INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
-            SdpSession anchored = anchor.anchorAnswer(answer);
-            TransferDeferral.Invite invite = (TransferDeferral.Invite) resp.getApplicationSession()
-                    .getAttribute(LocalAcceptance.INVITE);
-            if (invite != null) {
-                services.deferral().guard(invite, anchor, Optional.empty());
+            SdpSession anchored = anchor.anchorAnswer(received.answer().get());
+            Optional<TransferDeferral.Invite> invite = call.invite();
+            if (invite.isPresent()) {
+                services.deferral().guard(invite.get(), anchor, acceptingInstance(resp));
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
-        } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
+        } catch (IllegalArgumentException e) { // the anchoring's
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * Files the sender added by re-INVITE are guarded like the first ones: if the recipient's MSRP
+     * leg drops, the relay takes the rest into the store for the same device.
+     */
+    private void guardAdded(SipServletResponse resp, MediaAnchoring.Reoffer reoffer, List<Integer> added) {
+        TransferCall call = Calls.of(resp.getApplicationSession());
+        if (added.isEmpty() || call == null || call.invite().isEmpty() || call.anchor().isEmpty()
+                || call.isUpstream(resp.getSession().getId())) {
+            return; // a file the recipient offers to the sender is not the recipient's to be deferred
+        }
+        TransferDeferral.Invite first = call.invite().get();
+        InviteBody body; // the re-INVITE as forwarded: its thumbnails travel with it
+        try {
+            body = InviteBody.parse(resp.getRequest().getContentType(), resp.getRequest().getRawContent());
+        } catch (IllegalArgumentException | IOException e) {
+            body = first.body();
+        }
+        TransferDeferral.Invite again = new TransferDeferral.Invite(first.role(), first.sender(), first.recipient(),
+                first.headers(), body, reoffer.forwardedOffer(), first.group());
+        services.deferral().guard(again, new AnchoredStreams(call.anchor().get(), Set.copyOf(added)),
+                acceptingInstance(resp));
+    }
+
+    /** The {@code +sip.instance} of the device whose 2xx accepted (seed 002 4.2: deliveries go to it). */
+    private static Optional<String> acceptingInstance(SipServletResponse resp) {
+        String contact = resp.getHeader("Contact");
+        return contact == null ? Optional.empty() : SipInstance.fromContact(contact).map(SipInstance::urn);
     }
 
     /** Puts the relay into the answer to a re-offer; returns what is wrong with the answer, if anything. */
     private Optional<String> anchorReanswer(SipServletResponse resp, MediaAnchoring.Reoffer reoffer,
                                             SipServletResponse out) throws IOException {
+        ReceivedAnswer received = ReceivedAnswer.check(reoffer.forwardedOffer(), resp.getContentType(),
+                resp.getRawContent(), "no SDP answer in the 2xx to a re-INVITE with an offer");
+        if (received.unusable().isPresent()) {
+            return received.unusable();
+        }
+        received.notes().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
+        SdpSession answer = received.answer().get();
         try {
-            Optional<String> sdp = InviteBody.parse(resp.getContentType(), resp.getRawContent()).sdp();
-            if (sdp.isEmpty()) {
-                return Optional.of("no SDP answer in the 2xx to a re-INVITE with an offer");
-            }
-            SdpSession answer = SdpSession.parse(sdp.get());
-            SdpValidation v = OfferAnswer.validateFileTransferAnswer(reoffer.forwardedOffer(), answer);
-            if (!v.blocking().isEmpty()) {
-                return Optional.of(v.blocking().get(0).message());
-            }
-            v.problems().forEach(p -> LOG.info("re-INVITE {}: SDP answer: {}", resp.getCallId(), p.message()));
             SdpSession anchored = reoffer.anchorAnswer(answer);
-            int newFiles = reoffer.changes().newTransfersAccepted(answer).size();
-            for (int i = 0; i < newFiles; i++) {
+            List<Integer> added = reoffer.changes().newTransfersAccepted(answer);
+            guardAdded(resp, reoffer, added);
+            for (int i = 0; i < added.size(); i++) {
                 services.listeners().forEach(SipEventListener::transferReoffered);
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();
-        } catch (IllegalArgumentException e) { // BodyException, SdpSyntaxException and the anchoring's
+        } catch (IllegalArgumentException e) { // the anchoring's
             return Optional.of(e.getMessage());
         } catch (IllegalStateException e) { // the session was released (BYE) while the re-INVITE was out
             return Optional.of(e.getMessage());
@@ -726,7 +804,7 @@ public class FileTransferServlet extends SipServlet {
             out.setAttribute(REINVITE, reinvite == null ? Boolean.TRUE : reinvite);
         }
         if (body == null) {
-            copyBody(req, out);
+            SipMessages.copyBody(req, out);
         } else if (!body.isEmpty()) {
             out.setContent(body.bytes(), body.contentTypeValue());
         }
@@ -741,73 +819,11 @@ public class FileTransferServlet extends SipServlet {
         }
     }
 
-    private static void releaseAnchor(SipApplicationSession app) {
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        if (anchor != null) {
-            anchor.release();
-            app.removeAttribute(ANCHOR);
-        }
-    }
-
-    /** A body whose type is neither SDP nor multipart; a malformed Content-Type is left to the analyzer (400). */
-    private static boolean hasUnreadableBodyType(SipServletRequest req) {
-        String type = req.getContentType();
-        if (type == null || req.getContentLength() <= 0) {
-            return false;
-        }
-        try {
-            ContentType ct = ContentType.parse(type);
-            return !ct.is(ContentType.SDP) && !ct.isMultipart();
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-    }
-
     private boolean fromTrustedCore(SipServletRequest req) {
         try {
             return services.trustedCore().test(InetAddress.getByName(req.getInitialRemoteAddr()));
         } catch (UnknownHostException e) {
             return false;
-        }
-    }
-
-    private static String poppedRoute(SipServletRequest req) {
-        return req.getPoppedRoute() == null ? null : req.getPoppedRoute().toString();
-    }
-
-    private static Map<String, List<String>> headerMap(SipServletMessage m) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (Iterator<String> names = m.getHeaderNames(); names.hasNext(); ) {
-            String name = names.next();
-            map.put(name, values(m, name));
-        }
-        return map;
-    }
-
-    private static List<String> values(SipServletMessage m, String name) {
-        List<String> out = new ArrayList<>();
-        for (Iterator<String> it = m.getHeaders(name); it.hasNext(); ) {
-            out.add(it.next());
-        }
-        return out;
-    }
-
-    private static void copyHeaders(SipServletMessage from, SipServletMessage to) {
-        for (Iterator<String> names = from.getHeaderNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            to.removeHeader(name);
-            for (Iterator<String> values = from.getHeaders(name); values.hasNext(); ) {
-                to.addHeader(name, values.next());
-            }
-        }
-    }
-
-    private static void copyBody(SipServletMessage from, SipServletMessage to) throws IOException {
-        if (from.getContentLength() > 0 && from.getRawContent() != null) {
-            to.setContent(from.getRawContent(), from.getContentType());
         }
     }
 
@@ -819,13 +835,9 @@ public class FileTransferServlet extends SipServlet {
         sendWithServer(r);
     }
 
-    private void sendWithServer(SipServletResponse r) throws IOException {
+    private void sendWithServer(SipServletResponse r) {
         r.setHeader("Server", services.serverHeader());
-        r.send();
+        PeerGone.send(r);
     }
 
-    private static String localHost(SipServletMessage m) {
-        String addr = m.getLocalAddr();
-        return addr == null ? "pf" : addr;
-    }
 }
