@@ -25,6 +25,9 @@ import org.cpmft.pf.config.ConfigWatcher;
 import org.cpmft.pf.config.DeferralConfig;
 import org.cpmft.pf.config.MsrpConfig;
 import org.cpmft.pf.config.PolicyConfig;
+import org.cpmft.pf.cpm.group.GroupSessionIdentities;
+import org.cpmft.pf.imdn.DeferredImdns;
+import org.cpmft.pf.imdn.ImdnMessageRelay;
 import org.cpmft.pf.cpm.policy.FileTransferPolicy;
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.ThumbnailHandling;
@@ -182,7 +185,8 @@ public final class PfProcess implements AutoCloseable {
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
                 config.sip().serverHeader(), List.of(new SipMetrics(registry), registerFeed), deferral,
-                config.sip().inviteTimeout()));
+                config.sip().inviteTimeout(), new ImdnMessageRelay(new DeferredImdns(store, registrations,
+                        () -> RetryPolicies.from(inForce.get().retry()), Clock.systemUTC()), config.sip().serverHeader())));
         SetupAdmission admission = new SetupAdmission(new SetupAdmission.Limits(config.sip().maxSetupsInProgress(),
                 config.sip().maxSetupRate(), config.sip().overloadRetryAfter()));
         SipMetrics.bindOverloadControl(registry, admission);
@@ -220,7 +224,8 @@ public final class PfProcess implements AutoCloseable {
     private static InviteAnalyzer analyzer(PfConfig config) {
         PolicyConfig p = config.policy();
         return new InviteAnalyzer(new FileTransferPolicy(p.maxFileSize(), p.thumbnailMaxBytes(),
-                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer()), config.sip().host());
+                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer(),
+                GroupSessionIdentities.of(p.groupSessionIdentities())), config.sip().host());
     }
 
     private static RelayConfig relayConfig(MsrpConfig msrp, int port, PrometheusMeterRegistry registry) {

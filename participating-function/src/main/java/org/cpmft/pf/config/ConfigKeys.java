@@ -73,6 +73,11 @@ public final class ConfigKeys {
             "What to do with a larger thumbnail: refuse the invitation, or strip the thumbnail and forward.");
     public static final ConfigKey POLICY_GROUP_FILE_TRANSFER = policy("groupFileTransfer", "false",
             "Whether file transfer in a group session is allowed; if not, 403 with Warning 122.");
+    public static final ConfigKey POLICY_GROUP_SESSION_IDENTITIES = new ConfigKey("policy", "groupSessionIdentities",
+            "", "none", "The Controlling Function's CPM Group Session Identities, a list of SIP URIs; a user part may "
+                    + "hold a regular expression between ! (3GPP wildcarded PSI, e.g. sip:conf-!.*!@ims.example.net), "
+                    + "a URI without user part names a whole domain. An FT INVITE whose Request-URI is one is a group "
+                    + "transfer: 403 + 122 unless groupFileTransfer, never deferred (seed 002 9.3.1).", true);
     public static final ConfigKey POLICY_DEFER_ON = policy("deferOn", "originating",
             "Which side's PF stores a file for a recipient that cannot take it: originating or terminating.");
 
@@ -105,7 +110,7 @@ public final class ConfigKeys {
             STORE_JDBC_URL, STORE_USER, STORE_PASSWORD, STORE_DATA_DIR, STORE_POOL_SIZE, STORE_CHUNK_SIZE,
             HTTP_HOST, HTTP_PORT,
             POLICY_MAX_FILE_SIZE, POLICY_THUMBNAIL_MAX_BYTES, POLICY_THUMBNAIL_OVERSIZE, POLICY_GROUP_FILE_TRANSFER,
-            POLICY_DEFER_ON,
+            POLICY_DEFER_ON, POLICY_GROUP_SESSION_IDENTITIES,
             RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY,
             DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY);
 

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.cpmft.msrp.relay.RelaySessionPair;
 import org.cpmft.pf.cpm.conversation.ConversationIds;
 import org.cpmft.pf.cpm.conversation.SipInstance;
+import org.cpmft.pf.cpm.imdn.FileTransferImdn;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.DeferralRules;
 import org.cpmft.pf.cpm.sdp.FileTransferAnswerBuilder;
@@ -42,7 +43,7 @@ public final class StoreTransferDeferral implements TransferDeferral {
     public Optional<DeferralCause> atOnce(Invite invite) {
         // The rule first: the store is read only where this PF may defer at once. Only a known absence
         // (a REGISTER seen by any node) defers; an unknown user's INVITE goes on.
-        Optional<DeferralCause> cause = rules.onRecipientNotRegistered(invite.role(), false);
+        Optional<DeferralCause> cause = rules.onRecipientNotRegistered(invite.role(), invite.group());
         if (cause.isEmpty()
                 || registrations.status(invite.recipient()) != RegistrationRegistry.Status.NOT_REGISTERED) {
             return Optional.empty();
@@ -52,16 +53,19 @@ public final class StoreTransferDeferral implements TransferDeferral {
 
     @Override
     public Optional<DeferralCause> onFinalResponse(Invite invite, int status) {
-        return rules.onFinalResponse(invite.role(), false, status);
+        return rules.onFinalResponse(invite.role(), invite.group(), status);
     }
 
     @Override
     public Optional<DeferralCause> onInvitationTimeout(Invite invite) {
-        return rules.onInvitationTimeout(invite.role(), false);
+        return rules.onInvitationTimeout(invite.role(), invite.group());
     }
 
     @Override
     public Optional<SdpSession> accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor) {
+        if (!rules.applies(invite.role(), invite.group())) {
+            return Optional.empty(); // never a group transfer (DeferralRules): the failure reaches the sender
+        }
         SdpSession offer = invite.offer();
         Map<Integer, String> taken = new HashMap<>();
         for (int index : offer.fileTransferStreams()) {
@@ -81,7 +85,7 @@ public final class StoreTransferDeferral implements TransferDeferral {
 
     @Override
     public void guard(Invite invite, MediaAnchoring.Anchor anchor, Optional<String> acceptingInstance) {
-        if (!rules.applies(invite.role(), false)) {
+        if (!rules.applies(invite.role(), invite.group())) {
             return;
         }
         for (int index : invite.offer().fileTransferStreams()) {
@@ -110,8 +114,9 @@ public final class StoreTransferDeferral implements TransferDeferral {
             ids.conversationId().ifPresent(b::conversationId);
             ids.contributionId().ifPresent(b::contributionId);
             ids.inReplyToContributionId().ifPresent(b::inReplyToContributionId);
-            invite.headers().first("Message-ID").ifPresent(id -> b.imdnRequest(id,
-                    invite.headers().first("Disposition-Notification").orElse(null)));
+            // RFC 5438 6 / CPM 5.4: CPIM headers of a message/cpim part of the INVITE, not SIP headers
+            FileTransferImdn.fromInvite(invite.body()).ifPresent(r -> b.imdnRequest(r.messageId(),
+                    r.dispositionNotification()));
             stream.iconContentId().flatMap(cid -> invite.body().partByContentId(cid))
                     .ifPresent(part -> b.icon(part.content(), part.contentType().mimeType()));
             return intake.defer(b.build());

@@ -28,6 +28,7 @@ import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.FtDecision;
+import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.InviteDescription;
 import org.cpmft.pf.cpm.role.RoleDecision;
 import org.cpmft.pf.cpm.sdp.ReceivedAnswer;
@@ -76,6 +77,8 @@ public class FileTransferServlet extends SipServlet {
         if ("INVITE".equals(m) || "ACK".equals(m) || "BYE".equals(m) || "CANCEL".equals(m)
                 || "REGISTER".equals(m) || "OPTIONS".equals(m)) {
             super.doRequest(req);
+        } else if ("MESSAGE".equals(m) && req.isInitial() && services.messages() != null) {
+            services.messages().handle(req); // a client's IMDN (org.cpmft.pf.imdn)
         } else if (req.isInitial()) {
             SipServletResponse r = req.createResponse(405, "Method Not Allowed");
             r.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
@@ -100,8 +103,11 @@ public class FileTransferServlet extends SipServlet {
             sendWithServer(r);
             return;
         }
-        FtDecision decision = services.analyzer().get().analyze(
-                new InviteDescription(headers, req.getContentType(), req.getRawContent(), false));
+        InviteAnalyzer analyzer = services.analyzer().get();
+        // seed 002 9.3.1: a Request-URI that is a CPM Group Session Identity (or isfocus in Contact)
+        boolean groupSession = analyzer.isGroupSession(headers, req.getRequestURI().toString());
+        FtDecision decision = analyzer.analyze(
+                new InviteDescription(headers, req.getContentType(), req.getRawContent(), groupSession));
         if (decision instanceof FtDecision.Reject r) {
             LOG.info("INVITE {} refused {}: {}", req.getCallId(), r.status(), r.logReason());
             services.listeners().forEach(l -> l.inviteRejected(r.status()));
@@ -123,7 +129,7 @@ public class FileTransferServlet extends SipServlet {
             }
             body = body.withSdp(anchor.forwardedOffer().format());
             TransferDeferral.Invite invite = new TransferDeferral.Invite(role.role(), req.getFrom().getURI().toString(),
-                    req.getTo().getURI().toString(), headers, forward.body(), offer, false);
+                    req.getTo().getURI().toString(), headers, forward.body(), offer, forward.group());
             call = new TransferCall(req.getCallId(), req.getSession().getId(), invite, anchor);
             Calls.attach(app, call);
             if (answeredFromStore(req, call) || deferredAtOnce(req, call)) {

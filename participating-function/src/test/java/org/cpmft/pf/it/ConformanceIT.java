@@ -50,6 +50,9 @@ class ConformanceIT {
     private static final List<String> MALFORMED = List.of("c-malformed-to", "c-missing-from", "c-missing-to",
             "c-missing-cseq");
 
+    /** The far ends listen on 127.0.0.1: a Request-URI sip:conf-...@127.0.0.1 names a group session. */
+    private static final String GROUP_IDENTITIES = "sip:conf-!.*!@127.0.0.1";
+
     @TempDir
     static Path dir;
     private static PfUnderTest standard;
@@ -58,10 +61,10 @@ class ConformanceIT {
     @BeforeAll
     static void startPfs() throws Exception {
         standard = new PfUnderTest(Files.createDirectories(dir.resolve("pf-standard")),
-                Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32"));
+                Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32", "PF_POLICY_GROUP_SESSION_IDENTITIES", GROUP_IDENTITIES));
         alternative = new PfUnderTest(Files.createDirectories(dir.resolve("pf-alternative")),
                 Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32", "PF_POLICY_THUMBNAIL_OVERSIZE", "refuse",
-                        "PF_POLICY_GROUP_FILE_TRANSFER", "true"));
+                        "PF_POLICY_GROUP_FILE_TRANSFER", "true", "PF_POLICY_GROUP_SESSION_IDENTITIES", GROUP_IDENTITIES));
     }
 
     @AfterAll
@@ -127,6 +130,12 @@ class ConformanceIT {
                 "127.0.0.1", List.of()));
         c.add(new Case("two files to a group: 403 + 122", "c-group-ft-two-files", null, true, false, "127.0.0.1",
                 List.of()));
+        c.add(refused("Request-URI is a CPM Group Session Identity, group FT not allowed: 403 + 122",
+                "c-group-ft-identity"));
+        c.add(new Case("group session identity answered 480: relayed, not deferred as a 1-1", "c-group-ft-identity-480",
+                "s-group-480", true, false, "127.0.0.1", List.of()));
+        c.add(relayed("a client's IMDN MESSAGE passed on, content and DateTime intact", "c-imdn-message",
+                "s-imdn-message"));
         c.add(relayed("forking: first 2xx wins, later 2xx ACKed and BYEd", "c-fork", "s-fork"));
         c.add(relayed("CANCEL forwarded with its Reason", "c-cancel", "s-cancel"));
         c.add(relayed("BYE from the recipient", "c-recipient-bye", "s-recipient-bye"));
