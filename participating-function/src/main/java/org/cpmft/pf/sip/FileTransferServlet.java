@@ -49,6 +49,8 @@ public class FileTransferServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(FileTransferServlet.class);
+    /** MESSAGE: a client's IMDN (seed 004 5.4.5, org.cpmft.pf.imdn). */
+    private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, MESSAGE, UPDATE, INFO";
     private static final String ACCEPTED_BODIES = "application/sdp, multipart/mixed, multipart/related";
 
     private transient PfServices services;
@@ -81,7 +83,7 @@ public class FileTransferServlet extends SipServlet {
             services.messages().handle(req); // a client's IMDN (org.cpmft.pf.imdn)
         } else if (req.isInitial()) {
             SipServletResponse r = req.createResponse(405, "Method Not Allowed");
-            r.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
+            r.setHeader("Allow", ALLOW);
             sendWithServer(r);
         } else {
             dialogs.forwardInDialog(req);
@@ -327,7 +329,7 @@ public class FileTransferServlet extends SipServlet {
     @Override
     protected void doOptions(SipServletRequest req) throws ServletException, IOException {
         SipServletResponse ok = req.createResponse(200);
-        ok.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, INFO");
+        ok.setHeader("Allow", ALLOW);
         ok.setHeader("Accept", "application/sdp, multipart/mixed");
         sendWithServer(ok);
     }
