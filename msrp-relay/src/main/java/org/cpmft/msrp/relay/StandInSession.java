@@ -61,8 +61,13 @@ final class StandInSession {
     private final Object waitingForSink = new Object();
 
     private volatile State state;
+    /** Whether the session began guarding (onAnswererLoss): standing in then means a switch-over. */
+    private final boolean guarded;
     private StandInStart.Cause cause = StandInStart.Cause.REQUESTED;
+    /** The recipient refused the message (error response, failure REPORT, SIP BYE): never a switch-over. */
     private boolean recipientRefused;
+    private boolean recipientDeclined;
+    private boolean offererLeft;
     private Throwable sinkFailure;
 
     // The message: one file per media stream (RFC 5547 a=file-selector).
@@ -103,6 +108,7 @@ final class StandInSession {
         this.answererLost = answererLost;
         this.metrics = metrics;
         this.state = guard ? State.GUARDING : State.STANDING_IN;
+        this.guarded = guard;
     }
 
     boolean guarding() {
@@ -328,6 +334,72 @@ final class StandInSession {
         if (chunk.ended && !chunk.viaSink && chunk.relayChunksPending == 0) {
             answer(chunk, chunk.refusal != 0 ? chunk.refusal : MsrpStatus.OK);
         }
+    }
+
+    /**
+     * A REPORT from the recipient (before it is relayed to the sender): an error Status for the message
+     * is its refusal (RFC 4975 section 7.1.2), as an error response would be; a later loss of its
+     * connection is then not taken over.
+     */
+    void recipientReported(MsrpRequestHead report) {
+        String status = report.headers().get(MsrpHeaderNames.STATUS);
+        String id = report.messageId();
+        if (status == null || id == null) {
+            return;
+        }
+        int code;
+        try {
+            code = MsrpStatusHeader.parse(status).code();
+        } catch (IllegalArgumentException e) {
+            return; // malformed: relayed as it is, no decision on it
+        }
+        if (MsrpStatus.isSuccess(code)) {
+            return;
+        }
+        synchronized (this) {
+            if (state == State.GUARDING && (!messageSeen || messageId.equals(id)) && !recipientRefused) {
+                recipientRefused = true;
+                LOG.info("{}: recipient {} refused message {} by REPORT {}", offerer, answerer.remotePath(), id, code);
+            }
+        }
+    }
+
+    /** See {@link RelaySessionPair#recipientDeclined}. */
+    synchronized boolean recipientDeclined() {
+        if (state == State.GUARDING) {
+            recipientRefused = true; // a loss noticed after the BYE is part of the decline
+            return false;
+        }
+        if (state != State.STANDING_IN || !guarded || recipientDeclined || !sinkStarted) {
+            return false;
+        }
+        recipientDeclined = true;
+        if (sinkFailure == null) {
+            sinkFailure = new IllegalStateException("the recipient declined message " + messageId);
+        }
+        LOG.info("{}: recipient {} declined message {} after its connection dropped; not kept for it", offerer,
+                answerer.remotePath(), messageId);
+        try {
+            sink.onRecipientDeclined();
+        } catch (RuntimeException e) {
+            LOG.warn("deferral sink failed on decline", e);
+        }
+        // The chunks still waiting for the sink's durability are answered 413 when it comes (durable()).
+        return true;
+    }
+
+    /** See {@link RelaySessionPair#offererLeft}. */
+    synchronized boolean offererLeft() {
+        if (!sinkStarted || offererLeft || recipientDeclined || completeReported) {
+            return false;
+        }
+        offererLeft = true;
+        try {
+            sink.onOffererLeft();
+        } catch (RuntimeException e) {
+            LOG.warn("deferral sink failed on the sender leaving", e);
+        }
+        return true;
     }
 
     /** The answerer leg's connection closed. */
