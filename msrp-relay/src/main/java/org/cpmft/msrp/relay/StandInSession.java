@@ -155,6 +155,10 @@ final class StandInSession {
                 RelayConnection target = answerer.connection();
                 if (answerer.closed() || target == null || !target.isOpen()) {
                     lost = switchOver(StandInStart.Cause.ANSWERER_LOST);
+                    if (lost == null && state == State.GUARDING) {
+                        // Not taken over (the recipient refused or declined): gone, as without a sink.
+                        chunk.refusal = MsrpStatus.SESSION_DOES_NOT_EXIST;
+                    }
                 } else {
                     chunk.target = target;
                     open = openRelayChunk(chunk);
@@ -280,20 +284,30 @@ final class StandInSession {
             } else if (status == MsrpStatus.SESSION_DOES_NOT_EXIST || status == MsrpStatus.REQUEST_TIMEOUT) {
                 lost = switchOver(status == MsrpStatus.REQUEST_TIMEOUT
                         ? StandInStart.Cause.ANSWERER_TIMEOUT : StandInStart.Cause.ANSWERER_LOST);
+                if (lost == null && state == State.GUARDING) {
+                    // Not taken over (the recipient refused or declined before): the sender learns it as when
+                    // relaying, instead of waiting for an answer that never comes.
+                    settleRefused(rc, status);
+                }
             } else {
                 // The recipient refuses the message (e.g. 413, 415): that is its answer, not a loss. The sender
                 // learns it at once, as when relaying, so it can stop (RFC 4975 section 7.1: it ends with '#').
                 recipientRefused = true;
-                rc.settled = true;
-                rc.chunk.relayChunksPending--;
-                if (rc.chunk.refusal == 0) {
-                    rc.chunk.refusal = status;
-                }
-                releaseSettled();
-                answer(rc.chunk, status);
+                settleRefused(rc, status);
             }
         }
         announce(lost);
+    }
+
+    /** A relay chunk the recipient refused or lost: the sender's chunk is refused with the first such status. */
+    private void settleRefused(RelayChunk rc, int status) {
+        rc.settled = true;
+        rc.chunk.relayChunksPending--;
+        if (rc.chunk.refusal == 0) {
+            rc.chunk.refusal = status;
+        }
+        releaseSettled();
+        answer(rc.chunk, rc.chunk.refusal);
     }
 
     /**
