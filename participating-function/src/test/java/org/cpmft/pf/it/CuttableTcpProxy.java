@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * database that restarts does) until {@link #restore()}. The shared PostgreSQL itself is never
  * touched.
  */
-final class CuttableTcpProxy implements AutoCloseable {
+public final class CuttableTcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final String targetHost;
@@ -26,7 +26,7 @@ final class CuttableTcpProxy implements AutoCloseable {
     private volatile boolean cut;
     private volatile boolean closed;
 
-    CuttableTcpProxy(String targetHost, int targetPort) throws IOException {
+    public CuttableTcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.server = new ServerSocket();
@@ -36,12 +36,12 @@ final class CuttableTcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Closes every connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    public void cut() {
         cut = true;
         for (Socket s : open) {
             closeQuietly(s);
@@ -49,12 +49,12 @@ final class CuttableTcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    void restore() {
+    public void restore() {
         cut = false;
     }
 
     /** {@link #cut()}, waits, {@link #restore()}. */
-    void cutFor(Duration outage) throws InterruptedException {
+    public void cutFor(Duration outage) throws InterruptedException {
         cut();
         Thread.sleep(outage.toMillis());
         restore();
