@@ -53,6 +53,7 @@ import org.cpmft.pf.deferral.DeferralSettings;
 import org.cpmft.pf.deferral.DeferredDelivery;
 import org.cpmft.pf.deferral.RetryPolicies;
 import org.cpmft.pf.media.StoreTransferDeferral;
+import org.cpmft.pf.media.StoreWorker;
 import org.cpmft.pf.cpm.policy.DeferralRules;
 import org.cpmft.pf.registration.RegistrationRegistry;
 import org.cpmft.pf.registration.StoredBindings;
@@ -141,9 +142,12 @@ public final class PfProcess implements AutoCloseable {
         }
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("pf-timer"));
         started.push(timer::shutdownNow);
-        ExecutorService storeWorker = Executors.newFixedThreadPool(Math.max(2, config.store().poolSize() / 2),
-                daemon("pf-store-writer"));
-        started.push(storeWorker::shutdown);
+        StoreWorker storeWorker = new StoreWorker(Math.max(2, config.store().poolSize() / 2),
+                config.deferral().storeOutageGrace());
+        started.push(storeWorker);
+        // Files being stored wait for an unreachable database (deferral.storeOutageGrace): not ready meanwhile.
+        health.register("storeWrites", () -> storeWorker.waitingForStore() == 0 ? Health.up()
+                : Health.down(Map.of("waitingForStore", storeWorker.waitingForStore(), "error", storeWorker.lastError())));
         ExecutorService sipSender = Executors.newFixedThreadPool(4, daemon("pf-sip-out"));
         started.push(sipSender::shutdown);
         DeferralSettings deferralSettings = deferralSettings(config);
@@ -210,7 +214,8 @@ public final class PfProcess implements AutoCloseable {
     private static DeferralSettings deferralSettings(PfConfig config) {
         DeferralConfig d = config.deferral();
         return DeferralSettings.defaults(d.nodeId().orElseGet(DeferralSettings::defaultNodeId))
-                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay());
+                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay())
+                .withResumeWindow(d.resumeWindow());
     }
 
     private static ThreadFactory daemon(String name) {

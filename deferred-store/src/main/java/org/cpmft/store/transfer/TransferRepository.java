@@ -282,6 +282,55 @@ public final class TransferRepository {
         });
     }
 
+    /**
+     * The sender abandoned the upload of a transfer still RECEIVING (BYE or CANCEL before the end
+     * of the file): it stays RECEIVING, so the sender may resume it, until
+     * {@link #removeAbandoned} ends it after the resume window. A later stored octet clears the
+     * mark (the sender came back). Nothing happens to a transfer in another state.
+     *
+     * @return whether the transfer was RECEIVING and is now marked
+     */
+    public boolean abandon(UUID id) {
+        try {
+            return tx.inSession(s -> s.createNativeMutationQuery("UPDATE " + TABLE + " SET abandoned_at = :now,"
+                            + " updated_at = :now, version = version + 1 WHERE id = :id AND state = :receiving")
+                    .setParameter("now", tx.now())
+                    .setParameter("id", id)
+                    .setParameter("receiving", TransferState.RECEIVING.name())
+                    .executeUpdate() == 1);
+        } catch (RuntimeException e) {
+            throw Transactions.wrap("cannot mark " + id + " abandoned", e);
+        }
+    }
+
+    /**
+     * Ends up to {@code max} uploads abandoned before {@code abandonedBefore} and not resumed
+     * since ({@link #abandon}): EXPIRED, content removed, no notice (the sender ended the
+     * transfer itself). Safe to run on every node at once.
+     *
+     * @return the transfers ended now
+     */
+    public List<DeferredTransfer> removeAbandoned(Instant abandonedBefore, int max) {
+        LeaseClaimer.checkArguments("sweep", max, Duration.ofSeconds(1));
+        return tx.inSession(s -> {
+            Instant now = tx.now();
+            List<UUID> ids = s.createNativeQuery("SELECT id FROM " + TABLE
+                            + " WHERE abandoned_at <= :before AND state = :receiving ORDER BY abandoned_at, id"
+                            + " FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED", UUID.class)
+                    .setParameter("before", abandonedBefore)
+                    .setParameter("receiving", TransferState.RECEIVING.name())
+                    .getResultList();
+            List<DeferredTransfer> removed = new ArrayList<>(ids.size());
+            for (UUID id : ids) {
+                DeferredTransfer t = s.get(DeferredTransfer.class, id);
+                t.lastError("abandoned by the sender; not resumed within the resume window");
+                end(s, t, TransferState.EXPIRED, now, null);
+                removed.add(t);
+            }
+            return removed;
+        });
+    }
+
     private void end(Session s, DeferredTransfer t, TransferState terminal, Instant now,
                      Function<DeferredTransfer, DeferredNotification> failureNotice) {
         t.moveTo(terminal, now);

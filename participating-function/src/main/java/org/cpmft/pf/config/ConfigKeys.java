@@ -100,6 +100,12 @@ public final class ConfigKeys {
             "How often a node looks for due deliveries, notifications and expired transfers.");
     public static final ConfigKey DEFERRAL_POSTPONE_DELAY = key("deferral", "postponeDelay", "15m",
             "Wait before the next attempt when the recipient answered 480 (postpone, CPM seed 004).");
+    public static final ConfigKey DEFERRAL_STORE_OUTAGE_GRACE = key("deferral", "storeOutageGrace", "30s",
+            "While the store's database is unreachable, storing a file waits (the sender's 200s are late, MSRP "
+                    + "backpressure) this long for it to return before the sender's chunks are refused; 0s-10m.");
+    public static final ConfigKey DEFERRAL_RESUME_WINDOW = key("deferral", "resumeWindow", "24h",
+            "An upload the sender abandoned (BYE/CANCEL before the end of the file) stays resumable this long, "
+                    + "then it is removed with its content.");
 
     public static final List<ConfigKey> ALL = List.of(
             SIP_HOST, SIP_PORT, SIP_TRANSPORTS, SIP_OUTBOUND_PROXY, SIP_TRUSTED_CORE, SIP_DEFAULT_ROLE,
@@ -112,7 +118,8 @@ public final class ConfigKeys {
             POLICY_MAX_FILE_SIZE, POLICY_THUMBNAIL_MAX_BYTES, POLICY_THUMBNAIL_OVERSIZE, POLICY_GROUP_FILE_TRANSFER,
             POLICY_DEFER_ON, POLICY_GROUP_SESSION_IDENTITIES,
             RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY,
-            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY);
+            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY,
+            DEFERRAL_STORE_OUTAGE_GRACE, DEFERRAL_RESUME_WINDOW);
 
     private ConfigKeys() {
     }

@@ -170,7 +170,9 @@ public final class ConfigLoader {
                 v.optional(ConfigKeys.DEFERRAL_NODE_ID, s -> s),
                 v.duration(ConfigKeys.DEFERRAL_LEASE),
                 v.duration(ConfigKeys.DEFERRAL_TICK),
-                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY)));
+                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY),
+                v.duration(ConfigKeys.DEFERRAL_STORE_OUTAGE_GRACE),
+                v.duration(ConfigKeys.DEFERRAL_RESUME_WINDOW)));
 
         return new PfConfig(sip, msrp, store, http, policy, retry, deferral);
     }

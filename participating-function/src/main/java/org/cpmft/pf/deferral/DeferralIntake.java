@@ -30,14 +30,22 @@ public final class DeferralIntake {
     private final Clock clock;
     private final DeferralMetrics metrics;
     private final BiConsumer<UUID, DeferralCause> onStored;
+    private final BiConsumer<UUID, String> onDeclined;
 
     DeferralIntake(DeferredStore store, Supplier<RetryPolicy> policy, Clock clock, DeferralMetrics metrics,
                    BiConsumer<UUID, DeferralCause> onStored) {
+        this(store, policy, clock, metrics, onStored, (id, reason) -> store.transfers().fail(id, reason, null));
+    }
+
+    /** @param onDeclined ends a transfer the recipient declined while it was stored (the sender told) */
+    DeferralIntake(DeferredStore store, Supplier<RetryPolicy> policy, Clock clock, DeferralMetrics metrics,
+                   BiConsumer<UUID, DeferralCause> onStored, BiConsumer<UUID, String> onDeclined) {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
         this.metrics = metrics;
         this.onStored = onStored;
+        this.onDeclined = onDeclined;
     }
 
     /**
@@ -67,7 +75,7 @@ public final class DeferralIntake {
                 request.recipient(), request.stream().selector().format());
         DeferralCause cause = request.cause();
         return new TransferSink(store, store.content().openWriter(created.id(), request.bytesDelivered()),
-                id -> onStored.accept(id, cause));
+                id -> onStored.accept(id, cause), onDeclined);
     }
 
     /**
@@ -77,7 +85,7 @@ public final class DeferralIntake {
     public TransferSink resume(UUID transferId) {
         DeferredTransfer t = store.transfers().show(transferId);
         return new TransferSink(store, store.content().openWriter(transferId, t.bytesStored()),
-                id -> onStored.accept(id, DeferralCause.MEDIA_INTERRUPTED));
+                id -> onStored.accept(id, DeferralCause.MEDIA_INTERRUPTED), onDeclined);
     }
 
     private static FileDescription fileDescription(DeferralRequest request) {

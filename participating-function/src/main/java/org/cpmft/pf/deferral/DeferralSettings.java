@@ -20,9 +20,21 @@ import java.util.Objects;
  * @param attemptTimeout  an attempt whose stage has not completed by then is cancelled and counted
  *                        as no answer
  * @param metricsRefresh  how often the store is queried for the gauges
+ * @param resumeWindow    how long an upload the sender abandoned stays resumable before the sweep
+ *                        removes it
  */
 public record DeferralSettings(String nodeId, Duration lease, Duration tickPeriod, int batchSize, int maxInFlight,
-                               Duration postponeDelay, Duration attemptTimeout, Duration metricsRefresh) {
+                               Duration postponeDelay, Duration attemptTimeout, Duration metricsRefresh,
+                               Duration resumeWindow) {
+
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofHours(24);
+
+    /** Without a resume window: {@link #DEFAULT_RESUME_WINDOW}. */
+    public DeferralSettings(String nodeId, Duration lease, Duration tickPeriod, int batchSize, int maxInFlight,
+                            Duration postponeDelay, Duration attemptTimeout, Duration metricsRefresh) {
+        this(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout, metricsRefresh,
+                DEFAULT_RESUME_WINDOW);
+    }
 
     public DeferralSettings {
         if (nodeId == null || nodeId.isBlank() || nodeId.length() > 255) {
@@ -33,6 +45,7 @@ public record DeferralSettings(String nodeId, Duration lease, Duration tickPerio
         positive(postponeDelay, "postponeDelay");
         positive(attemptTimeout, "attemptTimeout");
         positive(metricsRefresh, "metricsRefresh");
+        positive(resumeWindow, "resumeWindow");
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("lease must be at least 3 s: " + lease);
         }
@@ -70,31 +83,36 @@ public record DeferralSettings(String nodeId, Duration lease, Duration tickPerio
 
     public DeferralSettings withTickPeriod(Duration value) {
         return new DeferralSettings(nodeId, lease, value, batchSize, maxInFlight, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow);
     }
 
     public DeferralSettings withLease(Duration value) {
         return new DeferralSettings(nodeId, value, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow);
     }
 
     public DeferralSettings withPostponeDelay(Duration value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, value, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow);
     }
 
     public DeferralSettings withAttemptTimeout(Duration value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, value,
-                metricsRefresh);
+                metricsRefresh, resumeWindow);
     }
 
     public DeferralSettings withMaxInFlight(int value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, value, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow);
+    }
+
+    public DeferralSettings withResumeWindow(Duration value) {
+        return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout,
+                metricsRefresh, value);
     }
 
     public DeferralSettings withBatchSize(int value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, value, maxInFlight, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow);
     }
 }

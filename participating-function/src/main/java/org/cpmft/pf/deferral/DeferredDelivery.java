@@ -143,7 +143,7 @@ public final class DeferredDelivery implements AutoCloseable {
         this.metrics.inFlightGauge(inFlight);
         this.slots = new Semaphore(settings.maxInFlight());
         this.notices = ImdnNotices.withRandomIds(clock, policy);
-        this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored);
+        this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored, this::declinedWhileStored);
         int threads = engineThreads(store.config().poolSize());
         this.executor = new ScheduledThreadPoolExecutor(threads, daemon("pf-deferral-"));
         this.executor.setRemoveOnCancelPolicy(true);
@@ -240,6 +240,18 @@ public final class DeferredDelivery implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             LOG.debug("transfer {} stored while stopping", id);
         }
+    }
+
+    /**
+     * The recipient declined a file the relay was storing for it (its BYE after its MSRP connection
+     * dropped, CPM 7.4.3): as a 603 to a delivery, FAILED with no redelivery, content removed, and
+     * the sender gets the failure notice it asked for (RFC 5438 negative-delivery, seed 004).
+     */
+    private void declinedWhileStored(UUID id, String reason) {
+        DeferredTransfer t = store.transfers().fail(id, reason, failureNotice());
+        metrics.delivery("declined");
+        LOG.info("deferred transfer {} declined by {} while it was stored: {}", id, t.recipientUri(), reason);
+        afterNoticeQueued(t, ImdnNotices.Status.FAILED);
     }
 
     // ---- timer ----
@@ -349,6 +361,17 @@ public final class DeferredDelivery implements AutoCloseable {
                 afterNoticeQueued(t, ImdnNotices.Status.FAILED);
             }
             if (expired.size() < settings.batchSize()) {
+                break;
+            }
+        }
+        Instant abandonedBefore = clock.instant().minus(settings.resumeWindow());
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            List<DeferredTransfer> removed = store.transfers().removeAbandoned(abandonedBefore, settings.batchSize());
+            for (DeferredTransfer t : removed) {
+                LOG.info("abandoned upload {} for {} removed: not resumed within {}", t.id(), t.recipientUri(),
+                        settings.resumeWindow());
+            }
+            if (removed.size() < settings.batchSize()) {
                 break;
             }
         }

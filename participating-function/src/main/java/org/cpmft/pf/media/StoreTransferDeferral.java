@@ -99,7 +99,20 @@ public final class StoreTransferDeferral implements TransferDeferral {
 
     @Override
     public void recipientDeclined(Invite invite, MediaAnchoring.Anchor anchor) {
-        // TODO(intake): a stand-in started by the recipient's MSRP loss is a decline once its BYE comes
+        // CPM 7.4.3: the BYE is the recipient's answer. A guard not fired yet is disarmed (a drop of its MSRP
+        // connection after the BYE is no loss), one that fired makes its stored transfer fail (no redelivery,
+        // the sender told). Only a lost connection with no BYE defers.
+        for (int index : invite.offer().fileTransferStreams()) {
+            anchor.pair(index).ifPresent(RelaySessionPair::recipientDeclined);
+        }
+    }
+
+    @Override
+    public void senderLeft(Invite invite, MediaAnchoring.Anchor anchor) {
+        // The prefix stays RECEIVING for the resume window (deferral.resumeWindow), then the sweep removes it.
+        for (int index : invite.offer().fileTransferStreams()) {
+            anchor.pair(index).ifPresent(RelaySessionPair::offererLeft);
+        }
     }
 
     private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream) {

@@ -309,7 +309,7 @@ class ConfigLoaderTest {
                 .contains("PF_SIP_PORT", "PF_STORE_JDBC_URL", "PF_SIP_OUTBOUND_PROXY", "PF_MSRP_MAX_HEADER_BYTES",
                         "PF_POLICY_GROUP_FILE_TRANSFER", "PF_RETRY_BACKOFF_FACTOR")
                 .doesNotHaveDuplicates();
-        assertThat(keys).hasSize(43);
+        assertThat(keys).hasSize(45); // 42 + policy.groupSessionIdentities + deferral.storeOutageGrace, resumeWindow
         assertThat(keys).allSatisfy(k -> {
             assertThat(k.meaning()).isNotBlank();
             assertThat(k.shownDefault()).isNotBlank();

@@ -92,8 +92,11 @@ abstract class DeferredDeliveryContract {
         assertThat(delivery.state()).isEqualTo(DeferredDelivery.State.STOPPED);
     }
 
+    static final Duration RESUME_WINDOW = Duration.ofHours(1);
+
     static DeferralSettings settings(String node) {
-        return DeferralSettings.defaults(node).withTickPeriod(Duration.ofMillis(50)).withLease(Duration.ofSeconds(30));
+        return DeferralSettings.defaults(node).withTickPeriod(Duration.ofMillis(50)).withLease(Duration.ofSeconds(30))
+                .withResumeWindow(RESUME_WINDOW);
     }
 
     static FileTransferStream stream(long size) {
@@ -445,7 +448,7 @@ abstract class DeferredDeliveryContract {
     }
 
     @Test
-    void theSinkSkipsRepeatedOctetsRefusesGapsAndAbortRemovesTheTransfer() throws Exception {
+    void theSinkSkipsRepeatedOctetsAndRefusesGaps() throws Exception {
         byte[] file = content(3_000, 9);
         UUID id;
         try (TransferSink sink = delivery.intake().defer(request(file).build())) {
@@ -461,17 +464,90 @@ abstract class DeferredDeliveryContract {
             sink.complete();
         }
         assertThat(readAll(store.content().openReader(id, 0))).isEqualTo(file);
+    }
 
-        UUID aborted;
+    @Test
+    void anAbandonedUploadStaysResumableForTheResumeWindowThenGoesWithoutANotice() throws Exception {
+        registerDevice(ALICE, ALICE_PHONE);
+        byte[] file = content(3_000, 12);
+        UUID id;
         try (TransferSink sink = delivery.intake().defer(request(file).build())) {
-            aborted = sink.transferId();
-            sink.write(ByteBuffer.wrap(file, 0, 100), 0);
-            sink.abort("CANCEL");
+            id = sink.transferId();
+            sink.write(ByteBuffer.wrap(file, 0, 1_000), 0);
+            assertThat(sink.abandon()).isTrue();
         }
-        DeferredTransfer a = store.transfers().show(aborted);
-        assertThat(a.state()).isEqualTo(TransferState.FAILED);
-        assertThat(a.lastError()).isEqualTo("aborted by sender: CANCEL");
-        assertThat(store.notifications().findPendingFor(ALICE)).isEmpty();
+        clock.advance(RESUME_WINDOW.minusSeconds(1));
+        delivery.tickNow().join();
+        DeferredTransfer kept = store.transfers().show(id);
+        assertThat(kept.state()).as("resumable within the window").isEqualTo(TransferState.RECEIVING);
+        assertThat(readAll(store.content().openReader(id, 0))).isEqualTo(Arrays.copyOf(file, 1_000));
+
+        clock.advance(Duration.ofSeconds(2));
+        delivery.tickNow().join();
+        DeferredTransfer gone = store.transfers().show(id);
+        assertThat(gone.state()).isEqualTo(TransferState.EXPIRED);
+        assertThat(gone.lastError()).contains("abandoned by the sender");
+        assertThatThrownBy(() -> readAll(store.content().openReader(id, 0))).isInstanceOf(IOException.class);
+        sip.expectNoNotice(200);
+        assertThat(store.notifications().findPendingFor(ALICE)).as("the sender ended it itself").isEmpty();
+    }
+
+    @Test
+    void anAbandonedUploadTheSenderResumesIsNoLongerAbandoned() throws Exception {
+        byte[] file = content(3_000, 13);
+        UUID id;
+        try (TransferSink sink = delivery.intake().defer(request(file).build())) {
+            id = sink.transferId();
+            sink.write(ByteBuffer.wrap(file, 0, 1_000), 0);
+            sink.abandon();
+        }
+        clock.advance(RESUME_WINDOW.minusSeconds(10));
+        try (TransferSink resumed = delivery.intake().resume(id)) {
+            assertThat(resumed.position()).isEqualTo(1_000);
+            resumed.write(ByteBuffer.wrap(file, 1_000, 500), 1_000);
+            resumed.flushDurable();
+        }
+        clock.advance(Duration.ofSeconds(20));
+        delivery.tickNow().join();
+        assertThat(store.transfers().show(id).state()).as("the window counts from the last abandonment")
+                .isEqualTo(TransferState.RECEIVING);
+        try (TransferSink resumed = delivery.intake().resume(id)) {
+            resumed.write(ByteBuffer.wrap(file, 1_500, 1_500), 1_500);
+            resumed.complete();
+        }
+        clock.advance(RESUME_WINDOW.plusSeconds(10));
+        delivery.tickNow().join();
+        assertThat(store.transfers().show(id).state()).isIn(TransferState.STORED, TransferState.DELIVERING);
+        assertThat(readAll(store.content().openReader(id, 0))).isEqualTo(file);
+    }
+
+    @Test
+    void aFileTheRecipientDeclinesWhileItIsStoredFailsIsNeverOfferedAndTheSenderIsTold() throws Exception {
+        registerDevice(ALICE, ALICE_PHONE);
+        byte[] file = content(3_000, 14);
+        UUID id;
+        try (TransferSink sink = delivery.intake().defer(DeferralRequest.builder(ALICE, BOB,
+                        DeferralCause.MEDIA_INTERRUPTED, stream(file.length))
+                .senderInstance("\"" + ALICE_PHONE + "\"")
+                .imdnRequest("34jk324j", "positive-delivery, negative-delivery")
+                .build())) {
+            id = sink.transferId();
+            sink.write(ByteBuffer.wrap(file, 0, 2_000), 0);
+            sink.flushDurable();
+            sink.decline("declined by the recipient (BYE)");
+        }
+        DeferredTransfer t = store.transfers().show(id);
+        assertThat(t.state()).isEqualTo(TransferState.FAILED);
+        assertThat(t.lastError()).contains("declined by the recipient");
+        assertThatThrownBy(() -> readAll(store.content().openReader(id, 0))).isInstanceOf(IOException.class);
+        NotificationSender.Message m = sip.nextNotice().message();
+        assertThat(m.to()).isEqualTo(ALICE);
+        assertThat(m.toInstance()).isEqualTo(ALICE_PHONE);
+        assertThat(m.body()).contains("<failed/>", "34jk324j");
+        register(BOB);
+        clock.advance(POLICY.delayBeforeAttempt(1).plusSeconds(1));
+        sip.expectNoOffer(300);
+        assertThat(counter("pf.deferred.deliveries", "outcome", "declined")).isEqualTo(1);
     }
 
     @Test
