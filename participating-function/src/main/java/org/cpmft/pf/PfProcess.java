@@ -31,6 +31,7 @@ import org.cpmft.pf.cpm.policy.ThumbnailHandling;
 import org.cpmft.pf.cpm.role.Role;
 import org.cpmft.pf.cpm.role.RoleResolver;
 import org.cpmft.pf.config.PfConfig;
+import org.cpmft.pf.config.SipUri;
 import org.cpmft.pf.config.Ports;
 import org.cpmft.pf.config.Transport;
 import org.cpmft.pf.media.RelayMediaAnchoring;
@@ -47,6 +48,7 @@ import org.cpmft.pf.sip.ThirdPartyRegisterView;
 import org.cpmft.pf.delivery.SipDeliveryAttempt;
 import org.cpmft.pf.delivery.SipNotificationSender;
 import org.cpmft.pf.deferral.DeferralSettings;
+import org.cpmft.pf.deferral.DeviceAffinity;
 import org.cpmft.pf.deferral.DeferredDelivery;
 import org.cpmft.pf.deferral.RetryPolicies;
 import org.cpmft.pf.media.StoreTransferDeferral;
@@ -206,7 +208,9 @@ public final class PfProcess implements AutoCloseable {
     private static DeferralSettings deferralSettings(PfConfig config) {
         DeferralConfig d = config.deferral();
         return DeferralSettings.defaults(d.nodeId().orElseGet(DeferralSettings::defaultNodeId))
-                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay());
+                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay())
+                .withDeviceAffinity(DeviceAffinity.valueOf(d.deviceAffinity().name()))
+                .withDeferredMgmtUri(d.deferredMgmtUri().map(SipUri::text).orElse(null));
     }
 
     private static ThreadFactory daemon(String name) {

@@ -95,6 +95,13 @@ public final class ConfigKeys {
             "How often a node looks for due deliveries, notifications and expired transfers.");
     public static final ConfigKey DEFERRAL_POSTPONE_DELAY = key("deferral", "postponeDelay", "15m",
             "Wait before the next attempt when the recipient answered 480 (postpone, CPM seed 004).");
+    public static final ConfigKey DEFERRAL_DEVICE_AFFINITY = key("deferral", "deviceAffinity", "strict",
+            "Where a file goes when the device that accepted it is not registered but others of the user are: "
+                    + "strict (wait for that device, seed 002 4.2) or fallback (the whole file to any device).");
+    public static final ConfigKey DEFERRAL_DEFERRED_MGMT_URI = optional("deferral", "deferredMgmtUri",
+            "none (the original sender)",
+            "From of delivery INVITEs (CPMDeferredMgmtURI, seed 004 7.3.11), e.g. sip:deferred@pf.example.net; "
+                    + "the original sender is in Referred-By either way.");
 
     public static final List<ConfigKey> ALL = List.of(
             SIP_HOST, SIP_PORT, SIP_TRANSPORTS, SIP_OUTBOUND_PROXY, SIP_TRUSTED_CORE, SIP_DEFAULT_ROLE,
@@ -107,7 +114,8 @@ public final class ConfigKeys {
             POLICY_MAX_FILE_SIZE, POLICY_THUMBNAIL_MAX_BYTES, POLICY_THUMBNAIL_OVERSIZE, POLICY_GROUP_FILE_TRANSFER,
             POLICY_DEFER_ON,
             RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY,
-            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY);
+            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY, DEFERRAL_DEVICE_AFFINITY,
+            DEFERRAL_DEFERRED_MGMT_URI);
 
     private ConfigKeys() {
     }

@@ -165,7 +165,9 @@ public final class ConfigLoader {
                 v.optional(ConfigKeys.DEFERRAL_NODE_ID, s -> s),
                 v.duration(ConfigKeys.DEFERRAL_LEASE),
                 v.duration(ConfigKeys.DEFERRAL_TICK),
-                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY)));
+                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY),
+                v.parsed(ConfigKeys.DEFERRAL_DEVICE_AFFINITY, s -> choice(DeviceAffinityPolicy.class, s)),
+                v.optional(ConfigKeys.DEFERRAL_DEFERRED_MGMT_URI, SipUri::parse)));
 
         return new PfConfig(sip, msrp, store, http, policy, retry, deferral);
     }

@@ -11,8 +11,16 @@ import java.util.Optional;
  * @param lease         how long a claimed delivery stays this node's before another may take it
  * @param tick          period of the loop that claims due work
  * @param postponeDelay wait after a 480 before the next attempt
+ * @param deviceAffinity  strict: a file waits for the device that accepted it; fallback: any device
+ * @param deferredMgmtUri From of delivery INVITEs (CPMDeferredMgmtURI); empty: the original sender
  */
-public record DeferralConfig(Optional<String> nodeId, Duration lease, Duration tick, Duration postponeDelay) {
+public record DeferralConfig(Optional<String> nodeId, Duration lease, Duration tick, Duration postponeDelay,
+                             DeviceAffinityPolicy deviceAffinity, Optional<SipUri> deferredMgmtUri) {
+
+    /** The defaults for the two delivery keys: strict affinity, From the original sender. */
+    public DeferralConfig(Optional<String> nodeId, Duration lease, Duration tick, Duration postponeDelay) {
+        this(nodeId, lease, tick, postponeDelay, DeviceAffinityPolicy.STRICT, Optional.empty());
+    }
 
     public DeferralConfig {
         nodeId = Check.present("deferral.nodeId", nodeId);
@@ -24,6 +32,8 @@ public record DeferralConfig(Optional<String> nodeId, Duration lease, Duration t
         positive("deferral.lease", lease);
         positive("deferral.tick", tick);
         positive("deferral.postponeDelay", postponeDelay);
+        Check.present("deferral.deviceAffinity", deviceAffinity);
+        deferredMgmtUri = Check.present("deferral.deferredMgmtUri", deferredMgmtUri);
         if (tick.compareTo(lease) >= 0) {
             throw new ConfigException("deferral.tick", "must be shorter than deferral.lease (" + lease + ")");
         }

@@ -25,6 +25,7 @@ import javax.servlet.sip.UAMode;
 
 import org.cpmft.pf.cpm.body.ContentType;
 import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
@@ -639,7 +640,9 @@ public class FileTransferServlet extends SipServlet {
             TransferDeferral.Invite invite = (TransferDeferral.Invite) resp.getApplicationSession()
                     .getAttribute(LocalAcceptance.INVITE);
             if (invite != null) {
-                services.deferral().guard(invite, anchor, Optional.empty());
+                // the accepting device (seed 002 4.2): where a deferred rest of the file goes
+                services.deferral().guard(invite, anchor, SipInstance.fromContact(resp.getHeader("Contact"))
+                        .map(SipInstance::urn));
             }
             out.setContent(InviteBody.ofSdp(anchored.format()).bytes(), "application/sdp");
             return Optional.empty();

@@ -296,7 +296,7 @@ class ConfigLoaderTest {
                 .contains("PF_SIP_PORT", "PF_STORE_JDBC_URL", "PF_SIP_OUTBOUND_PROXY", "PF_MSRP_MAX_HEADER_BYTES",
                         "PF_POLICY_GROUP_FILE_TRANSFER", "PF_RETRY_BACKOFF_FACTOR")
                 .doesNotHaveDuplicates();
-        assertThat(keys).hasSize(42);
+        assertThat(keys).hasSize(44);
         assertThat(keys).allSatisfy(k -> {
             assertThat(k.meaning()).isNotBlank();
             assertThat(k.shownDefault()).isNotBlank();
