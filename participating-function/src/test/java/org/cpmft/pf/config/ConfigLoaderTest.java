@@ -169,6 +169,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deliveryKeysDefaultToStrictAffinityAndTheSenderAsFrom() throws Exception {
+        DeferralConfig d = load("", Map.of()).deferral();
+        assertThat(d.deviceAffinity()).isEqualTo(DeviceAffinityPolicy.STRICT);
+        assertThat(d.deferredMgmtUri()).isEmpty();
+        DeferralConfig set = load("deferral: {deviceAffinity: fallback, deferredMgmtUri: 'sip:deferred@pf.example.net'}\n",
+                Map.of()).deferral();
+        assertThat(set.deviceAffinity()).isEqualTo(DeviceAffinityPolicy.FALLBACK);
+        assertThat(set.deferredMgmtUri()).map(SipUri::text).hasValue("sip:deferred@pf.example.net");
+        assertThat(load("", Map.of("PF_DEFERRAL_DEVICE_AFFINITY", "fallback")).deferral().deviceAffinity())
+                .isEqualTo(DeviceAffinityPolicy.FALLBACK);
+        assertThatThrownBy(() -> load("deferral: {deviceAffinity: anywhere}\n", Map.of()))
+                .hasMessageContaining("deferral.deviceAffinity");
+        assertThatThrownBy(() -> load("deferral: {deferredMgmtUri: 'not a uri'}\n", Map.of()))
+                .hasMessageContaining("deferral.deferredMgmtUri");
+    }
+
+    @Test
     void advertisedHostIsRequiredWithAWildcardListener() {
         assertThatThrownBy(() -> load("msrp: {host: 0.0.0.0}\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
