@@ -34,6 +34,7 @@ import org.cpmft.pf.cpm.policy.ThumbnailHandling;
 import org.cpmft.pf.cpm.role.Role;
 import org.cpmft.pf.cpm.role.RoleResolver;
 import org.cpmft.pf.config.PfConfig;
+import org.cpmft.pf.config.SipUri;
 import org.cpmft.pf.config.Ports;
 import org.cpmft.pf.config.Transport;
 import org.cpmft.pf.media.RelayMediaAnchoring;
@@ -50,6 +51,7 @@ import org.cpmft.pf.sip.ThirdPartyRegisterView;
 import org.cpmft.pf.delivery.SipDeliveryAttempt;
 import org.cpmft.pf.delivery.SipNotificationSender;
 import org.cpmft.pf.deferral.DeferralSettings;
+import org.cpmft.pf.deferral.DeviceAffinity;
 import org.cpmft.pf.deferral.DeferredDelivery;
 import org.cpmft.pf.deferral.RetryPolicies;
 import org.cpmft.pf.media.StoreTransferDeferral;
@@ -215,7 +217,9 @@ public final class PfProcess implements AutoCloseable {
         DeferralConfig d = config.deferral();
         return DeferralSettings.defaults(d.nodeId().orElseGet(DeferralSettings::defaultNodeId))
                 .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay())
-                .withResumeWindow(d.resumeWindow());
+                .withResumeWindow(d.resumeWindow())
+                .withDeviceAffinity(DeviceAffinity.valueOf(d.deviceAffinity().name()))
+                .withDeferredMgmtUri(d.deferredMgmtUri().map(SipUri::text).orElse(null));
     }
 
     private static ThreadFactory daemon(String name) {

@@ -205,6 +205,24 @@ public final class TransferRepository {
     }
 
     /**
+     * The claim offered nothing because the device the file is for is not registered (device
+     * affinity): STORED again, next look at {@code nextAttemptAt}, and the attempt the claim
+     * counted is given back, so waiting for the device does not use up the retry budget (expiry
+     * still applies).
+     */
+    public DeferredTransfer awaitDevice(UUID id, String nodeId, Instant nextAttemptAt, String reason) {
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+        return withLease(id, nodeId, (s, t) -> {
+            t.moveTo(TransferState.STORED, tx.now());
+            t.lease(null, null);
+            t.schedule(nextAttemptAt);
+            t.lastError(reason);
+            t.uncountAttempt();
+            return t;
+        });
+    }
+
+    /**
      * The attempt failed; schedule the next one by {@code policy}, or expire the transfer when
      * the policy gives up, queueing {@code failureNotice} (applied to the transfer, may return
      * null) in the same transaction.

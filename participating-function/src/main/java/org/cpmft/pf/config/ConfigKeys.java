@@ -106,6 +106,13 @@ public final class ConfigKeys {
     public static final ConfigKey DEFERRAL_RESUME_WINDOW = key("deferral", "resumeWindow", "24h",
             "An upload the sender abandoned (BYE/CANCEL before the end of the file) stays resumable this long, "
                     + "then it is removed with its content.");
+    public static final ConfigKey DEFERRAL_DEVICE_AFFINITY = key("deferral", "deviceAffinity", "strict",
+            "Where a file goes when the device that accepted it is not registered but others of the user are: "
+                    + "strict (wait for that device, seed 002 4.2) or fallback (the whole file to any device).");
+    public static final ConfigKey DEFERRAL_DEFERRED_MGMT_URI = optional("deferral", "deferredMgmtUri",
+            "none (the original sender)",
+            "From of delivery INVITEs (CPMDeferredMgmtURI, seed 004 7.3.11), e.g. sip:deferred@pf.example.net; "
+                    + "the original sender is in Referred-By either way.");
 
     public static final List<ConfigKey> ALL = List.of(
             SIP_HOST, SIP_PORT, SIP_TRANSPORTS, SIP_OUTBOUND_PROXY, SIP_TRUSTED_CORE, SIP_DEFAULT_ROLE,
@@ -119,7 +126,7 @@ public final class ConfigKeys {
             POLICY_DEFER_ON, POLICY_GROUP_SESSION_IDENTITIES,
             RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY,
             DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY,
-            DEFERRAL_STORE_OUTAGE_GRACE, DEFERRAL_RESUME_WINDOW);
+            DEFERRAL_STORE_OUTAGE_GRACE, DEFERRAL_RESUME_WINDOW, DEFERRAL_DEVICE_AFFINITY, DEFERRAL_DEFERRED_MGMT_URI);
 
     private ConfigKeys() {
     }

@@ -172,7 +172,9 @@ public final class ConfigLoader {
                 v.duration(ConfigKeys.DEFERRAL_TICK),
                 v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY),
                 v.duration(ConfigKeys.DEFERRAL_STORE_OUTAGE_GRACE),
-                v.duration(ConfigKeys.DEFERRAL_RESUME_WINDOW)));
+                v.duration(ConfigKeys.DEFERRAL_RESUME_WINDOW),
+                v.parsed(ConfigKeys.DEFERRAL_DEVICE_AFFINITY, s -> choice(DeviceAffinityPolicy.class, s)),
+                v.optional(ConfigKeys.DEFERRAL_DEFERRED_MGMT_URI, SipUri::parse)));
 
         return new PfConfig(sip, msrp, store, http, policy, retry, deferral);
     }

@@ -14,13 +14,17 @@ import java.util.Optional;
  * @param storeOutageGrace how long storing a file waits for an unreachable database before the
  *                         sender's chunks are refused (0: not at all)
  * @param resumeWindow  how long an upload the sender abandoned stays resumable before it is removed
+ * @param deviceAffinity  strict: a file waits for the device that accepted it; fallback: any device
+ * @param deferredMgmtUri From of delivery INVITEs (CPMDeferredMgmtURI); empty: the original sender
  */
 public record DeferralConfig(Optional<String> nodeId, Duration lease, Duration tick, Duration postponeDelay,
-                             Duration storeOutageGrace, Duration resumeWindow) {
+                             Duration storeOutageGrace, Duration resumeWindow, DeviceAffinityPolicy deviceAffinity,
+                             Optional<SipUri> deferredMgmtUri) {
 
-    /** The defaults of {@link ConfigKeys#DEFERRAL_STORE_OUTAGE_GRACE} and {@link ConfigKeys#DEFERRAL_RESUME_WINDOW}. */
+    /** The defaults of the store-fault and delivery keys: 30 s grace, 24 h resume window, strict affinity, From the sender. */
     public DeferralConfig(Optional<String> nodeId, Duration lease, Duration tick, Duration postponeDelay) {
-        this(nodeId, lease, tick, postponeDelay, Duration.ofSeconds(30), Duration.ofHours(24));
+        this(nodeId, lease, tick, postponeDelay, Duration.ofSeconds(30), Duration.ofHours(24),
+                DeviceAffinityPolicy.STRICT, Optional.empty());
     }
 
     public DeferralConfig {
@@ -39,6 +43,8 @@ public record DeferralConfig(Optional<String> nodeId, Duration lease, Duration t
             throw new ConfigException("deferral.storeOutageGrace", "must be within 0s..10m");
         }
         positive("deferral.resumeWindow", resumeWindow);
+        Check.present("deferral.deviceAffinity", deviceAffinity);
+        deferredMgmtUri = Check.present("deferral.deferredMgmtUri", deferredMgmtUri);
         if (tick.compareTo(lease) >= 0) {
             throw new ConfigException("deferral.tick", "must be shorter than deferral.lease (" + lease + ")");
         }

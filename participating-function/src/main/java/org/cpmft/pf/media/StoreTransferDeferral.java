@@ -74,7 +74,7 @@ public final class StoreTransferDeferral implements TransferDeferral {
             if (!stream.isPush() || pair.isEmpty()) {
                 continue;
             }
-            pair.get().standIn(sink(invite, cause, stream));
+            pair.get().standIn(sink(invite, cause, stream, null));
             taken.put(index, pair.get().offererLeg().localPath().format());
         }
         if (taken.isEmpty()) {
@@ -92,7 +92,9 @@ public final class StoreTransferDeferral implements TransferDeferral {
             FileTransferStream stream = FileTransferStream.of(invite.offer(), index);
             Optional<RelaySessionPair> pair = anchor.pair(index);
             if (stream.isPush() && pair.isPresent() && !pair.get().isClosed()) {
-                pair.get().onAnswererLoss(sink(invite, DeferralCause.MEDIA_INTERRUPTED, stream));
+                // the rest goes to the device that accepted (seed 002 4.2)
+                pair.get().onAnswererLoss(sink(invite, DeferralCause.MEDIA_INTERRUPTED, stream,
+                        acceptingInstance.orElse(null)));
             }
         }
     }
@@ -115,13 +117,15 @@ public final class StoreTransferDeferral implements TransferDeferral {
         }
     }
 
-    private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream) {
+    private StoreDeferralSink sink(Invite invite, DeferralCause cause, FileTransferStream stream,
+                                   String recipientInstance) {
         ConversationIds ids = ConversationIds.from(invite.headers());
         String senderInstance = invite.headers().first("Contact").flatMap(SipInstance::fromContact)
                 .map(SipInstance::urn).orElse(null);
         return new StoreDeferralSink(from -> {
             DeferralRequest.Builder b = DeferralRequest.builder(invite.sender(), invite.recipient(), cause, stream)
                     .senderInstance(senderInstance)
+                    .recipientInstance(recipientInstance)
                     .contentType(stream.selector().type().orElse("application/octet-stream"))
                     .bytesDelivered(from);
             ids.conversationId().ifPresent(b::conversationId);

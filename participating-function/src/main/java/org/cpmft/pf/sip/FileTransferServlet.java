@@ -23,6 +23,7 @@ import org.cpmft.pf.call.CallEvent;
 import org.cpmft.pf.call.CallState;
 import org.cpmft.pf.call.TransferCall;
 import org.cpmft.pf.cpm.body.InviteBody;
+import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;

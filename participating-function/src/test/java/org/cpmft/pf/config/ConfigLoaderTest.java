@@ -182,6 +182,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deliveryKeysDefaultToStrictAffinityAndTheSenderAsFrom() throws Exception {
+        DeferralConfig d = load("", Map.of()).deferral();
+        assertThat(d.deviceAffinity()).isEqualTo(DeviceAffinityPolicy.STRICT);
+        assertThat(d.deferredMgmtUri()).isEmpty();
+        DeferralConfig set = load("deferral: {deviceAffinity: fallback, deferredMgmtUri: 'sip:deferred@pf.example.net'}\n",
+                Map.of()).deferral();
+        assertThat(set.deviceAffinity()).isEqualTo(DeviceAffinityPolicy.FALLBACK);
+        assertThat(set.deferredMgmtUri()).map(SipUri::text).hasValue("sip:deferred@pf.example.net");
+        assertThat(load("", Map.of("PF_DEFERRAL_DEVICE_AFFINITY", "fallback")).deferral().deviceAffinity())
+                .isEqualTo(DeviceAffinityPolicy.FALLBACK);
+        assertThatThrownBy(() -> load("deferral: {deviceAffinity: anywhere}\n", Map.of()))
+                .hasMessageContaining("deferral.deviceAffinity");
+        assertThatThrownBy(() -> load("deferral: {deferredMgmtUri: 'not a uri'}\n", Map.of()))
+                .hasMessageContaining("deferral.deferredMgmtUri");
+    }
+
+    @Test
     void advertisedHostIsRequiredWithAWildcardListener() {
         assertThatThrownBy(() -> load("msrp: {host: 0.0.0.0}\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -309,7 +326,7 @@ class ConfigLoaderTest {
                 .contains("PF_SIP_PORT", "PF_STORE_JDBC_URL", "PF_SIP_OUTBOUND_PROXY", "PF_MSRP_MAX_HEADER_BYTES",
                         "PF_POLICY_GROUP_FILE_TRANSFER", "PF_RETRY_BACKOFF_FACTOR")
                 .doesNotHaveDuplicates();
-        assertThat(keys).hasSize(45); // 42 + policy.groupSessionIdentities + deferral.storeOutageGrace, resumeWindow
+        assertThat(keys).hasSize(47); // 42 + policy.groupSessionIdentities + deferral.storeOutageGrace, resumeWindow, deviceAffinity, deferredMgmtUri
         assertThat(keys).allSatisfy(k -> {
             assertThat(k.meaning()).isNotBlank();
             assertThat(k.shownDefault()).isNotBlank();

@@ -436,8 +436,16 @@ abstract class DeferredDeliveryContract {
         assertThat(awaitState(id, TransferState.DELIVERED).bytesDelivered()).isEqualTo(file.length);
     }
 
+    /** Replaces the running service with one on other settings (same store, registry and SIP side). */
+    void restartWith(DeferralSettings settings) {
+        delivery.stop(Duration.ofMillis(200));
+        delivery = new DeferredDelivery(store, registry, sip, sip, () -> POLICY, settings, meters, clock);
+        delivery.start();
+    }
+
     @Test
-    void aRecordedDeviceThatIsGoneGetsTheWholeFileOnAnotherDevice() {
+    void withFallbackARecordedDeviceThatIsGoneGetsTheWholeFileOnAnotherDevice() {
+        restartWith(settings("n1").withDeviceAffinity(DeviceAffinity.FALLBACK));
         byte[] file = content(5_000, 8);
         UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).bytesDelivered(0).build(), file);
         registerDevice(BOB, "<urn:uuid:another-device>");
@@ -445,6 +453,84 @@ abstract class DeferredDeliveryContract {
         assertThat(r.targetInstance()).isNull();
         assertThat(r.resumeOffset()).isZero();
         assertThat(store.transfers().show(id).state()).isEqualTo(TransferState.DELIVERING);
+    }
+
+    @Test
+    void strictAffinityKeepsTheFileForTheDeviceThatAcceptedWithoutUsingAttempts() {
+        byte[] file = content(5_000, 18);
+        UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).build(), file);
+        registerDevice(BOB, "<urn:uuid:another-device>");
+        DeferredTransfer waiting = await(id, t -> t.state() == TransferState.STORED && t.lastError() != null,
+                "waiting for the device");
+        assertThat(waiting.lastError()).contains("waiting for device " + BOB_PHONE);
+        assertThat(waiting.attempts()).as("waiting uses no attempt").isZero();
+        sip.expectNoOffer(300);
+        double waits = counter("pf.deferred.deliveries", "outcome", "awaiting_device");
+        assertThat(waits).isPositive();
+        sip.expectNoOffer(500);
+        assertThat(counter("pf.deferred.deliveries", "outcome", "awaiting_device")).as("no claim per tick")
+                .isEqualTo(waits);
+        assertThat(store.transfers().show(id).attempts()).isZero();
+
+        registerDevice(BOB, BOB_PHONE);
+        DeliveryRequest r = sip.nextOffer().request();
+        assertThat(r.targetInstance()).isEqualTo(BOB_PHONE);
+        assertThat(store.transfers().show(id).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void a488ToTheResumeOfferBringsTheWholeFileNextWithoutARange() throws Exception {
+        byte[] file = content(200_000, 19);
+        UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).build(), file);
+        registerDevice(BOB, BOB_PHONE);
+        sip.nextOffer().result().complete(new DeliveryOutcome.Partial(120_000));
+        await(id, t -> t.state() == TransferState.STORED && t.bytesDelivered() == 120_000, "partly delivered");
+
+        clock.advance(Duration.ofSeconds(60));
+        FakeSipSide.Offer resume = sip.nextOffer();
+        assertThat(resume.request().fileOffer().range()).isPresent();
+        resume.result().complete(DeliveryOutcome.forFinalResponse(488, "Not Acceptable Here"));
+
+        // at once, not after the policy's delay
+        FakeSipSide.Offer whole = sip.nextOffer();
+        DeliveryRequest r = whole.request();
+        assertThat(r.resumeOffset()).isZero();
+        assertThat(r.fileOffer().range()).isEmpty();
+        assertThat(r.targetInstance()).isEqualTo(BOB_PHONE);
+        assertThat(r.buildOffer("192.0.2.10", 1, 2855, false, List.of("msrp://192.0.2.10:2855/x;tcp")).format())
+                .doesNotContain("a=file-range");
+        assertThat(readAll(r.openContent())).isEqualTo(file);
+        whole.result().complete(new DeliveryOutcome.Delivered(file.length, BOB_PHONE));
+        awaitState(id, TransferState.DELIVERED);
+    }
+
+    @Test
+    void a488ToTheResumeOfATailOnlyTransferFailsIt() {
+        byte[] file = content(50_000, 20);
+        UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).bytesDelivered(10_000).build(), file);
+        registerDevice(BOB, BOB_PHONE);
+        FakeSipSide.Offer resume = sip.nextOffer();
+        assertThat(resume.request().resumeOffset()).isEqualTo(10_000);
+        resume.result().complete(DeliveryOutcome.forFinalResponse(488, null));
+        assertThat(awaitState(id, TransferState.FAILED).lastError()).contains("488");
+    }
+
+    @Test
+    void theDeliveryInviteComesFromTheSenderOrTheConfiguredDeferredMgmtUri() {
+        byte[] file = content(1_000, 21);
+        deferStored(request(file).build(), file);
+        register(BOB);
+        DeliveryRequest r = sip.nextOffer().request();
+        assertThat(r.from()).isEqualTo(ALICE);
+        assertThat(r.sender()).isEqualTo(ALICE);
+
+        restartWith(settings("n1").withDeferredMgmtUri("sip:deferred@pf.example.net"));
+        database.clear();
+        deferStored(request(file).build(), file);
+        register(BOB);
+        DeliveryRequest m = sip.nextOffer().request();
+        assertThat(m.from()).isEqualTo("sip:deferred@pf.example.net");
+        assertThat(m.sender()).as("Referred-By stays the sender").isEqualTo(ALICE);
     }
 
     @Test
