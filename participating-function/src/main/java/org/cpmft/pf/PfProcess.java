@@ -25,12 +25,16 @@ import org.cpmft.pf.config.ConfigWatcher;
 import org.cpmft.pf.config.DeferralConfig;
 import org.cpmft.pf.config.MsrpConfig;
 import org.cpmft.pf.config.PolicyConfig;
+import org.cpmft.pf.cpm.group.GroupSessionIdentities;
+import org.cpmft.pf.imdn.DeferredImdns;
+import org.cpmft.pf.imdn.ImdnMessageRelay;
 import org.cpmft.pf.cpm.policy.FileTransferPolicy;
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.policy.ThumbnailHandling;
 import org.cpmft.pf.cpm.role.Role;
 import org.cpmft.pf.cpm.role.RoleResolver;
 import org.cpmft.pf.config.PfConfig;
+import org.cpmft.pf.config.SipUri;
 import org.cpmft.pf.config.Ports;
 import org.cpmft.pf.config.Transport;
 import org.cpmft.pf.media.RelayMediaAnchoring;
@@ -47,9 +51,11 @@ import org.cpmft.pf.sip.ThirdPartyRegisterView;
 import org.cpmft.pf.delivery.SipDeliveryAttempt;
 import org.cpmft.pf.delivery.SipNotificationSender;
 import org.cpmft.pf.deferral.DeferralSettings;
+import org.cpmft.pf.deferral.DeviceAffinity;
 import org.cpmft.pf.deferral.DeferredDelivery;
 import org.cpmft.pf.deferral.RetryPolicies;
 import org.cpmft.pf.media.StoreTransferDeferral;
+import org.cpmft.pf.media.StoreWorker;
 import org.cpmft.pf.cpm.policy.DeferralRules;
 import org.cpmft.pf.registration.RegistrationRegistry;
 import org.cpmft.pf.registration.StoredBindings;
@@ -138,9 +144,12 @@ public final class PfProcess implements AutoCloseable {
         }
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("pf-timer"));
         started.push(timer::shutdownNow);
-        ExecutorService storeWorker = Executors.newFixedThreadPool(Math.max(2, config.store().poolSize() / 2),
-                daemon("pf-store-writer"));
-        started.push(storeWorker::shutdown);
+        StoreWorker storeWorker = new StoreWorker(Math.max(2, config.store().poolSize() / 2),
+                config.deferral().storeOutageGrace());
+        started.push(storeWorker);
+        // Files being stored wait for an unreachable database (deferral.storeOutageGrace): not ready meanwhile.
+        health.register("storeWrites", () -> storeWorker.waitingForStore() == 0 ? Health.up()
+                : Health.down(Map.of("waitingForStore", storeWorker.waitingForStore(), "error", storeWorker.lastError())));
         ExecutorService sipSender = Executors.newFixedThreadPool(4, daemon("pf-sip-out"));
         started.push(sipSender::shutdown);
         DeferralSettings deferralSettings = deferralSettings(config);
@@ -182,7 +191,8 @@ public final class PfProcess implements AutoCloseable {
                 new RoleResolver(Role.valueOf(config.sip().defaultRole().name())),
                 address -> trusted.stream().anyMatch(block -> block.contains(address)),
                 config.sip().serverHeader(), List.of(new SipMetrics(registry), registerFeed), deferral,
-                config.sip().inviteTimeout()));
+                config.sip().inviteTimeout(), new ImdnMessageRelay(new DeferredImdns(store, registrations,
+                        () -> RetryPolicies.from(inForce.get().retry()), Clock.systemUTC()), config.sip().serverHeader())));
         SetupAdmission admission = new SetupAdmission(new SetupAdmission.Limits(config.sip().maxSetupsInProgress(),
                 config.sip().maxSetupRate(), config.sip().overloadRetryAfter()));
         SipMetrics.bindOverloadControl(registry, admission);
@@ -206,7 +216,10 @@ public final class PfProcess implements AutoCloseable {
     private static DeferralSettings deferralSettings(PfConfig config) {
         DeferralConfig d = config.deferral();
         return DeferralSettings.defaults(d.nodeId().orElseGet(DeferralSettings::defaultNodeId))
-                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay());
+                .withLease(d.lease()).withTickPeriod(d.tick()).withPostponeDelay(d.postponeDelay())
+                .withResumeWindow(d.resumeWindow())
+                .withDeviceAffinity(DeviceAffinity.valueOf(d.deviceAffinity().name()))
+                .withDeferredMgmtUri(d.deferredMgmtUri().map(SipUri::text).orElse(null));
     }
 
     private static ThreadFactory daemon(String name) {
@@ -220,7 +233,8 @@ public final class PfProcess implements AutoCloseable {
     private static InviteAnalyzer analyzer(PfConfig config) {
         PolicyConfig p = config.policy();
         return new InviteAnalyzer(new FileTransferPolicy(p.maxFileSize(), p.thumbnailMaxBytes(),
-                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer()), config.sip().host());
+                ThumbnailHandling.valueOf(p.thumbnailOversize().name()), p.groupFileTransfer(),
+                GroupSessionIdentities.of(p.groupSessionIdentities())), config.sip().host());
     }
 
     private static RelayConfig relayConfig(MsrpConfig msrp, int port, PrometheusMeterRegistry registry) {

@@ -28,8 +28,9 @@ final class ChunkRows {
 
     private static final String INSERT =
             "INSERT INTO transfer_content_chunk (transfer_id, chunk_offset, chunk_size, data) VALUES (?, ?, ?, ?)";
+    /** A stored octet also ends an abandonment (V4): the sender came back and resumed. */
     private static final String ADVANCE = "UPDATE deferred_transfer SET bytes_stored = ?, updated_at = ?,"
-            + " version = version + 1 WHERE id = ? AND bytes_stored = ? AND state = '" + TransferState.RECEIVING.name()
+            + " abandoned_at = NULL, version = version + 1 WHERE id = ? AND bytes_stored = ? AND state = '" + TransferState.RECEIVING.name()
             + "'";
     private static final String ROWS_FROM = "SELECT chunk_offset, chunk_size, data FROM transfer_content_chunk"
             + " WHERE transfer_id = ? AND chunk_offset >= ? AND chunk_offset < ? ORDER BY chunk_offset";
@@ -97,6 +98,22 @@ final class ChunkRows {
             }
         }
         return rows;
+    }
+
+    /**
+     * The transfer's state and {@code bytes_stored} as committed, or null when there is no such
+     * transfer: what a writer whose commit failed checks to learn whether it happened.
+     */
+    static Stored stored(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT state, bytes_stored FROM deferred_transfer WHERE id = ?")) {
+            q.setObject(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? new Stored(TransferState.valueOf(rs.getString(1)), rs.getLong(2)) : null;
+            }
+        }
+    }
+
+    record Stored(TransferState state, long bytesStored) {
     }
 
     /** File offset where the row holding {@code position} starts, or -1 when no row holds it. */

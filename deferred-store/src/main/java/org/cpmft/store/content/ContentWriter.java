@@ -21,10 +21,15 @@ import org.cpmft.store.transfer.TransferState;
  * (MSRP 200 / success REPORT): only flushed octets survive a crash. After a crash, open a new
  * writer at the transfer's {@code bytesStored}. Not thread-safe; holds no connection between
  * calls.
+ *
+ * <p>A call that fails on the database (connection lost, database restarted) leaves the writer
+ * broken; {@link #recover()} then learns what of the failed commit happened and makes it usable
+ * again with the octets it buffered, like a new writer opened at {@code bytesStored} that is
+ * given those octets again.
  */
 public final class ContentWriter implements AutoCloseable {
     private static final String FINISH = "UPDATE deferred_transfer SET state = '" + TransferState.STORED.name()
-            + "', total_size = bytes_stored, updated_at = ?, version = version + 1"
+            + "', total_size = bytes_stored, abandoned_at = NULL, updated_at = ?, version = version + 1"
             + " WHERE id = ? AND state = '" + TransferState.RECEIVING.name() + "' AND bytes_stored = ?"
             + " AND (total_size IS NULL OR total_size = bytes_stored)";
     private final Transactions tx;
@@ -37,6 +42,8 @@ public final class ContentWriter implements AutoCloseable {
     private int buffered;
     private boolean closed;
     private boolean broken;
+    /** The transfer is STORED by this writer: {@link #finish()} is done. */
+    private boolean finished;
 
     ContentWriter(Transactions tx, UUID id, long position, int chunkSize, Long totalSize) {
         this.tx = tx;
@@ -99,6 +106,9 @@ public final class ContentWriter implements AutoCloseable {
      * file size is known, the stored content must reach it exactly.
      */
     public void finish() {
+        if (finished) {
+            return; // done before a failure hid it (recover found the transfer STORED)
+        }
         flush();
         TransferState.RECEIVING.moveTo(TransferState.STORED);
         try {
@@ -118,7 +128,46 @@ public final class ContentWriter implements AutoCloseable {
             broken = true;
             throw Transactions.wrap("finish of " + id + " failed", e);
         }
+        finished = true;
         closed = true;
+    }
+
+    /** Whether the last call failed: {@link #recover()} before the next one. */
+    public boolean broken() {
+        return broken;
+    }
+
+    /**
+     * After a failed call: reads what the database committed and goes on from there. The octets
+     * buffered when the call failed are kept: if the failed commit did not happen they are
+     * written again by the next call; if it happened (only its answer was lost) they count as
+     * durable. Call again when it throws (the database is still away).
+     *
+     * @throws StoreException when the database cannot be read, or the transfer moved on without
+     *         this writer (another writer, it ended): then the writer stays broken for good
+     */
+    public void recover() {
+        if (!broken || closed) {
+            return;
+        }
+        ChunkRows.Stored now = tx.inConnection(c -> ChunkRows.stored(c, id));
+        if (now == null) {
+            throw new StoreException("transfer " + id + " is gone");
+        }
+        if (now.state() == TransferState.RECEIVING && now.bytesStored() == durable) {
+            broken = false; // the failed commit did not happen
+        } else if (now.state() == TransferState.RECEIVING && buffered > 0 && now.bytesStored() == durable + buffered) {
+            durable += buffered; // it did: the row of the whole buffer is stored
+            buffered = 0;
+            broken = false;
+        } else if (now.state() == TransferState.STORED && buffered == 0 && now.bytesStored() == durable) {
+            broken = false; // the finish committed
+            finished = true;
+            closed = true;
+        } else {
+            throw new StoreException("transfer " + id + " is " + now.state() + " with " + now.bytesStored()
+                    + " octets stored, this writer has " + durable + " (+" + buffered + " buffered)");
+        }
     }
 
     /** Appends the buffered octets as one row; the buffer is then empty and reused. */
@@ -152,6 +201,7 @@ public final class ContentWriter implements AutoCloseable {
     @Override
     public void close() {
         if (closed) {
+            buffer = null;
             return;
         }
         try {

@@ -207,6 +207,13 @@ public class DeferredTransfer {
         this.bytesDelivered = bytes;
     }
 
+    /** Gives back the attempt its claim counted (the claim offered nothing). */
+    void uncountAttempt() {
+        if (attempts > 0) {
+            attempts--;
+        }
+    }
+
     // --- accessors ---
 
     public UUID id() {

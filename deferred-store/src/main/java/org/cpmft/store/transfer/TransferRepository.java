@@ -272,6 +272,24 @@ public final class TransferRepository {
     }
 
     /**
+     * The claim offered nothing because the device the file is for is not registered (device
+     * affinity): STORED again, next look at {@code nextAttemptAt}, and the attempt the claim
+     * counted is given back, so waiting for the device does not use up the retry budget (expiry
+     * still applies).
+     */
+    public DeferredTransfer awaitDevice(UUID id, String nodeId, Instant nextAttemptAt, String reason) {
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+        return withLease(id, nodeId, (s, t) -> {
+            t.moveTo(TransferState.STORED, tx.now());
+            t.lease(null, null);
+            t.schedule(nextAttemptAt);
+            t.lastError(reason);
+            t.uncountAttempt();
+            return t;
+        });
+    }
+
+    /**
      * The attempt failed; schedule the next one by {@code policy}, or expire the transfer when
      * the policy gives up, queueing {@code failureNotice} (applied to the transfer, may return
      * null) in the same transaction.
@@ -346,6 +364,55 @@ public final class TransferRepository {
                 expired.add(t);
             }
             return expired;
+        });
+    }
+
+    /**
+     * The sender abandoned the upload of a transfer still RECEIVING (BYE or CANCEL before the end
+     * of the file): it stays RECEIVING, so the sender may resume it, until
+     * {@link #removeAbandoned} ends it after the resume window. A later stored octet clears the
+     * mark (the sender came back). Nothing happens to a transfer in another state.
+     *
+     * @return whether the transfer was RECEIVING and is now marked
+     */
+    public boolean abandon(UUID id) {
+        try {
+            return tx.inSession(s -> s.createNativeMutationQuery("UPDATE " + TABLE + " SET abandoned_at = :now,"
+                            + " updated_at = :now, version = version + 1 WHERE id = :id AND state = :receiving")
+                    .setParameter("now", tx.now())
+                    .setParameter("id", id)
+                    .setParameter("receiving", TransferState.RECEIVING.name())
+                    .executeUpdate() == 1);
+        } catch (RuntimeException e) {
+            throw Transactions.wrap("cannot mark " + id + " abandoned", e);
+        }
+    }
+
+    /**
+     * Ends up to {@code max} uploads abandoned before {@code abandonedBefore} and not resumed
+     * since ({@link #abandon}): EXPIRED, content removed, no notice (the sender ended the
+     * transfer itself). Safe to run on every node at once.
+     *
+     * @return the transfers ended now
+     */
+    public List<DeferredTransfer> removeAbandoned(Instant abandonedBefore, int max) {
+        LeaseClaimer.checkArguments("sweep", max, Duration.ofSeconds(1));
+        return tx.inSession(s -> {
+            Instant now = tx.now();
+            List<UUID> ids = s.createNativeQuery("SELECT id FROM " + TABLE
+                            + " WHERE abandoned_at <= :before AND state = :receiving ORDER BY abandoned_at, id"
+                            + " FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED", UUID.class)
+                    .setParameter("before", abandonedBefore)
+                    .setParameter("receiving", TransferState.RECEIVING.name())
+                    .getResultList();
+            List<DeferredTransfer> removed = new ArrayList<>(ids.size());
+            for (UUID id : ids) {
+                DeferredTransfer t = s.get(DeferredTransfer.class, id);
+                t.lastError("abandoned by the sender; not resumed within the resume window");
+                end(s, t, TransferState.EXPIRED, now, null);
+                removed.add(t);
+            }
+            return removed;
         });
     }
 

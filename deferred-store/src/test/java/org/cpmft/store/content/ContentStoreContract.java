@@ -216,6 +216,92 @@ public abstract class ContentStoreContract extends StoreTestBase {
     }
 
     @Test
+    void aWriterWhoseCommitFailedRecoversAndWritesTheSameOctetsAgain() throws Exception {
+        byte[] source = random(3 * CHUNK, 31);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, source.length));
+        ContentWriter w = store.content().openWriter(t.id(), 0);
+        w.write(source, 0, 1000);
+        w.flush();
+        // A row in the way makes the next commit fail and roll back, as a connection lost in it would.
+        sql("INSERT INTO transfer_content_chunk (transfer_id, chunk_offset, chunk_size, data) VALUES (?, 1000, 1, ?)",
+                t.id(), new byte[1]);
+        w.write(source, 1000, 500);
+        assertThatThrownBy(w::flush).isInstanceOf(StoreException.class);
+        assertThat(w.broken()).isTrue();
+        assertThatThrownBy(() -> w.write(new byte[1])).isInstanceOf(IllegalStateException.class);
+        sql("DELETE FROM transfer_content_chunk WHERE transfer_id = ? AND chunk_offset = 1000", t.id());
+
+        w.recover();
+        assertThat(w.broken()).isFalse();
+        assertThat(w.durablePosition()).as("the failed commit did not happen").isEqualTo(1000);
+        assertThat(w.position()).as("its octets are still buffered").isEqualTo(1500);
+        w.write(source, 1500, source.length - 1500);
+        w.finish();
+        assertThat(store.content().openReader(t.id(), 0).readAllBytes()).isEqualTo(source);
+    }
+
+    @Test
+    void aWriterWhoseCommitHappenedButItsAnswerWasLostCountsItDurable() throws Exception {
+        byte[] source = random(2 * CHUNK + 5, 32);
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, source.length));
+        ContentWriter w = store.content().openWriter(t.id(), 0);
+        w.write(source, 0, 700);
+        // The same row committed behind the writer's back: what the database holds after a commit whose
+        // answer never came back.
+        try (ContentWriter same = store.content().openWriter(t.id(), 0)) {
+            same.write(source, 0, 700);
+        }
+        assertThatThrownBy(w::flush).isInstanceOf(StoreException.class);
+        w.recover();
+        assertThat(w.durablePosition()).isEqualTo(700);
+        assertThat(w.position()).isEqualTo(700);
+        w.write(source, 700, source.length - 700);
+        w.finish();
+        assertThat(store.content().openReader(t.id(), 0).readAllBytes()).isEqualTo(source);
+        assertThat(store.transfers().show(t.id()).state()).isEqualTo(TransferState.STORED);
+    }
+
+    @Test
+    void aFinishWhoseAnswerWasLostIsDoneAfterRecovery() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 100));
+        ContentWriter w = store.content().openWriter(t.id(), 0);
+        w.write(new byte[100]);
+        w.flush();
+        try (ContentWriter other = store.content().openWriter(t.id(), 100)) {
+            other.finish();
+        }
+        assertThatThrownBy(w::finish).isInstanceOf(StoreException.class);
+        w.recover();
+        w.finish(); // nothing left to do
+        w.close();
+        assertThat(store.transfers().show(t.id()).state()).isEqualTo(TransferState.STORED);
+    }
+
+    @Test
+    void aWriterOvertakenByAnotherCannotRecover() {
+        DeferredTransfer t = store.transfers().create(newTransfer(BOB, 10 * CHUNK));
+        ContentWriter a = store.content().openWriter(t.id(), 0);
+        ContentWriter b = store.content().openWriter(t.id(), 0);
+        a.write(new byte[10]);
+        a.flush();
+        b.write(new byte[20]);
+        assertThatThrownBy(b::flush).isInstanceOf(StoreException.class);
+        assertThatThrownBy(b::recover).isInstanceOf(StoreException.class).hasMessageContaining("10 octets stored");
+        assertThat(b.broken()).isTrue();
+    }
+
+    private void sql(String statement, Object... params) throws Exception {
+        var c = database.config();
+        try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.user(), c.password());
+             PreparedStatement st = conn.prepareStatement(statement)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    @Test
     void contentIsWrittenOnlyWhileReceiving() {
         DeferredTransfer t = store.transfers().create(newTransfer(BOB, 10));
         try (ContentWriter w = store.content().openWriter(t.id(), 0)) {

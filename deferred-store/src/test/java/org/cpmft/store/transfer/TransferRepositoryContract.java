@@ -223,6 +223,40 @@ public abstract class TransferRepositoryContract extends StoreTestBase {
     }
 
     @Test
+    void anAbandonedUploadIsRemovedAfterTheWindowUnlessItWasResumed() {
+        Duration window = Duration.ofHours(24);
+        DeferredTransfer abandoned = store.transfers().create(newTransfer(BOB, 100));
+        DeferredTransfer resumed = store.transfers().create(newTransfer(BOB, 100));
+        DeferredTransfer stored = storedTransfer(BOB, 10);
+        for (DeferredTransfer t : List.of(abandoned, resumed)) {
+            try (ContentWriter w = store.content().openWriter(t.id(), 0)) {
+                w.write(new byte[40]);
+            }
+            assertThat(store.transfers().abandon(t.id())).isTrue();
+        }
+        assertThat(store.transfers().abandon(stored.id())).as("only an upload").isFalse();
+        clock.advance(Duration.ofHours(1));
+        try (ContentWriter w = store.content().openWriter(resumed.id(), 40)) {
+            w.write(new byte[10]); // the sender came back: a stored octet ends the abandonment
+        }
+
+        clock.advance(window.minusHours(1).minusSeconds(1));
+        assertThat(store.transfers().removeAbandoned(clock.instant().minus(window), 100)).isEmpty();
+        clock.advance(Duration.ofSeconds(2));
+        List<DeferredTransfer> removed = store.transfers().removeAbandoned(clock.instant().minus(window), 100);
+        assertThat(removed).extracting(DeferredTransfer::id).containsExactly(abandoned.id());
+        DeferredTransfer gone = store.transfers().show(abandoned.id());
+        assertThat(gone.state()).isEqualTo(TransferState.EXPIRED);
+        assertThat(gone.lastError()).contains("abandoned by the sender");
+        assertThatThrownBy(() -> store.content().openReader(abandoned.id(), 0).readAllBytes())
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(store.notifications().findPendingFor("sip:alice@example.com")).as("no notice").isEmpty();
+        assertThat(store.transfers().removeAbandoned(clock.instant(), 100)).isEmpty();
+        assertThat(store.transfers().show(resumed.id()).state()).isEqualTo(TransferState.RECEIVING);
+        assertThat(store.transfers().show(resumed.id()).bytesStored()).isEqualTo(50);
+    }
+
+    @Test
     void findByRecipientListsLiveTransfersOldestFirst() {
         DeferredTransfer first = storedTransfer(BOB, 10);
         clock.advance(Duration.ofSeconds(1));

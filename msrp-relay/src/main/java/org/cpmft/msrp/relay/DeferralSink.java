@@ -44,7 +44,22 @@ public interface DeferralSink {
      */
     CompletionStage<Void> onChunkEnd(ChunkEnd end);
 
-    /** The session ended (BYE, relay shutdown); no further calls follow. */
+    /**
+     * The recipient declined the message after the relay had begun standing in because its connection
+     * dropped (its SIP BYE came after, {@link RelaySessionPair#recipientDeclined}): nothing given to the sink
+     * is to be delivered later. The relay refuses the chunks still unanswered or to come (413).
+     */
+    default void onRecipientDeclined() {
+    }
+
+    /**
+     * The sender left before the message was complete ({@link RelaySessionPair#offererLeft}, its BYE or
+     * CANCEL): what the sink has stays for a resume. May come after {@link #onClose}; nothing follows it.
+     */
+    default void onOffererLeft() {
+    }
+
+    /** The session ended (BYE, relay shutdown); no further calls follow but {@link #onOffererLeft}. */
     default void onClose() {
     }
 }

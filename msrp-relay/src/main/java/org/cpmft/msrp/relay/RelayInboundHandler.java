@@ -138,6 +138,10 @@ final class RelayInboundHandler extends ChannelInboundHandlerAdapter {
             reject(request, MsrpStatus.SESSION_DOES_NOT_EXIST, "peer_not_connected", leg.localPath());
             return;
         }
+        StandInSession guard = peer.standIn();
+        if (request.isReport() && guard != null && guard.guarding()) {
+            guard.recipientReported(request); // a failure REPORT of the recipient is its refusal
+        }
         MsrpRequestHead forwarded = request.withTransactionId(TransactionIds.next());
         forwarded.headers().set(MsrpHeaderNames.TO_PATH, peer.remotePathHeader());
         forwarded.headers().set(MsrpHeaderNames.FROM_PATH, peer.localPath().format());

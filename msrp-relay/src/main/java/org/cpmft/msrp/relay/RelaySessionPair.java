@@ -106,6 +106,31 @@ public final class RelaySessionPair implements AutoCloseable {
         return s.requestSwitchOver();
     }
 
+    /**
+     * The recipient declined the file (its SIP BYE, CPM 7.4.3): a loss of its connection from now on is not
+     * taken over, and if the relay already stands in because the connection dropped before the BYE came, the
+     * sink is told ({@link DeferralSink#onRecipientDeclined}) and the sender's chunks are refused (413).
+     * Without {@link #onAnswererLoss} first it does nothing.
+     *
+     * @return true if the relay was standing in after the recipient's loss (the sink was told)
+     */
+    public boolean recipientDeclined() {
+        StandInSession s = offerer.standIn();
+        return s != null && s.recipientDeclined();
+    }
+
+    /**
+     * The sender left (BYE or CANCEL) before the end of its file: the sink the relay was writing it into, if
+     * any, is told ({@link DeferralSink#onOffererLeft}) so that it keeps what it has for a resume. Also after
+     * {@link #close}.
+     *
+     * @return true if the relay was writing the file into a sink and the file was not complete
+     */
+    public boolean offererLeft() {
+        StandInSession s = offerer.standIn();
+        return s != null && s.offererLeft();
+    }
+
     /** True while the relay answers the offerer itself (from the start or after a switch-over). */
     public boolean standingIn() {
         StandInSession s = offerer.standIn();

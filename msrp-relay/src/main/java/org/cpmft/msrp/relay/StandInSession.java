@@ -61,8 +61,13 @@ final class StandInSession {
     private final Object waitingForSink = new Object();
 
     private volatile State state;
+    /** Whether the session began guarding (onAnswererLoss): standing in then means a switch-over. */
+    private final boolean guarded;
     private StandInStart.Cause cause = StandInStart.Cause.REQUESTED;
+    /** The recipient refused the message (error response, failure REPORT, SIP BYE): never a switch-over. */
     private boolean recipientRefused;
+    private boolean recipientDeclined;
+    private boolean offererLeft;
     private Throwable sinkFailure;
 
     // The message: one file per media stream (RFC 5547 a=file-selector).
@@ -103,6 +108,7 @@ final class StandInSession {
         this.answererLost = answererLost;
         this.metrics = metrics;
         this.state = guard ? State.GUARDING : State.STANDING_IN;
+        this.guarded = guard;
     }
 
     boolean guarding() {
@@ -149,6 +155,10 @@ final class StandInSession {
                 RelayConnection target = answerer.connection();
                 if (answerer.closed() || target == null || !target.isOpen()) {
                     lost = switchOver(StandInStart.Cause.ANSWERER_LOST);
+                    if (lost == null && state == State.GUARDING) {
+                        // Not taken over (the recipient refused or declined): gone, as without a sink.
+                        chunk.refusal = MsrpStatus.SESSION_DOES_NOT_EXIST;
+                    }
                 } else {
                     chunk.target = target;
                     open = openRelayChunk(chunk);
@@ -274,20 +284,30 @@ final class StandInSession {
             } else if (status == MsrpStatus.SESSION_DOES_NOT_EXIST || status == MsrpStatus.REQUEST_TIMEOUT) {
                 lost = switchOver(status == MsrpStatus.REQUEST_TIMEOUT
                         ? StandInStart.Cause.ANSWERER_TIMEOUT : StandInStart.Cause.ANSWERER_LOST);
+                if (lost == null && state == State.GUARDING) {
+                    // Not taken over (the recipient refused or declined before): the sender learns it as when
+                    // relaying, instead of waiting for an answer that never comes.
+                    settleRefused(rc, status);
+                }
             } else {
                 // The recipient refuses the message (e.g. 413, 415): that is its answer, not a loss. The sender
                 // learns it at once, as when relaying, so it can stop (RFC 4975 section 7.1: it ends with '#').
                 recipientRefused = true;
-                rc.settled = true;
-                rc.chunk.relayChunksPending--;
-                if (rc.chunk.refusal == 0) {
-                    rc.chunk.refusal = status;
-                }
-                releaseSettled();
-                answer(rc.chunk, status);
+                settleRefused(rc, status);
             }
         }
         announce(lost);
+    }
+
+    /** A relay chunk the recipient refused or lost: the sender's chunk is refused with the first such status. */
+    private void settleRefused(RelayChunk rc, int status) {
+        rc.settled = true;
+        rc.chunk.relayChunksPending--;
+        if (rc.chunk.refusal == 0) {
+            rc.chunk.refusal = status;
+        }
+        releaseSettled();
+        answer(rc.chunk, rc.chunk.refusal);
     }
 
     /**
@@ -328,6 +348,72 @@ final class StandInSession {
         if (chunk.ended && !chunk.viaSink && chunk.relayChunksPending == 0) {
             answer(chunk, chunk.refusal != 0 ? chunk.refusal : MsrpStatus.OK);
         }
+    }
+
+    /**
+     * A REPORT from the recipient (before it is relayed to the sender): an error Status for the message
+     * is its refusal (RFC 4975 section 7.1.2), as an error response would be; a later loss of its
+     * connection is then not taken over.
+     */
+    void recipientReported(MsrpRequestHead report) {
+        String status = report.headers().get(MsrpHeaderNames.STATUS);
+        String id = report.messageId();
+        if (status == null || id == null) {
+            return;
+        }
+        int code;
+        try {
+            code = MsrpStatusHeader.parse(status).code();
+        } catch (IllegalArgumentException e) {
+            return; // malformed: relayed as it is, no decision on it
+        }
+        if (MsrpStatus.isSuccess(code)) {
+            return;
+        }
+        synchronized (this) {
+            if (state == State.GUARDING && (!messageSeen || messageId.equals(id)) && !recipientRefused) {
+                recipientRefused = true;
+                LOG.info("{}: recipient {} refused message {} by REPORT {}", offerer, answerer.remotePath(), id, code);
+            }
+        }
+    }
+
+    /** See {@link RelaySessionPair#recipientDeclined}. */
+    synchronized boolean recipientDeclined() {
+        if (state == State.GUARDING) {
+            recipientRefused = true; // a loss noticed after the BYE is part of the decline
+            return false;
+        }
+        if (state != State.STANDING_IN || !guarded || recipientDeclined || !sinkStarted) {
+            return false;
+        }
+        recipientDeclined = true;
+        if (sinkFailure == null) {
+            sinkFailure = new IllegalStateException("the recipient declined message " + messageId);
+        }
+        LOG.info("{}: recipient {} declined message {} after its connection dropped; not kept for it", offerer,
+                answerer.remotePath(), messageId);
+        try {
+            sink.onRecipientDeclined();
+        } catch (RuntimeException e) {
+            LOG.warn("deferral sink failed on decline", e);
+        }
+        // The chunks still waiting for the sink's durability are answered 413 when it comes (durable()).
+        return true;
+    }
+
+    /** See {@link RelaySessionPair#offererLeft}. */
+    synchronized boolean offererLeft() {
+        if (!sinkStarted || offererLeft || recipientDeclined || completeReported) {
+            return false;
+        }
+        offererLeft = true;
+        try {
+            sink.onOffererLeft();
+        } catch (RuntimeException e) {
+            LOG.warn("deferral sink failed on the sender leaving", e);
+        }
+        return true;
     }
 
     /** The answerer leg's connection closed. */

@@ -2,6 +2,7 @@ package org.cpmft.msrp.relay;
 
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,8 @@ final class StoredStreamPlayer implements FrameSource {
     private long chunkEnd = -1;
     private int chunksSent;
     private int chunksAnswered;
+    /** Chunks sent and not answered yet, in send order (answers may come in any order). */
+    private final ArrayDeque<ChunkTransaction> unanswered = new ArrayDeque<>();
     private boolean allSent;
     private boolean scheduled;
 
@@ -64,7 +67,8 @@ final class StoredStreamPlayer implements FrameSource {
     private void turn() {
         scheduled = false;
         try {
-            for (int i = 0; i < PIECES_PER_TURN && pauseReasons.isEmpty() && !allSent && !result.isDone(); i++) {
+            for (int i = 0; i < PIECES_PER_TURN && pauseReasons.isEmpty() && !allSent && !result.isDone()
+                    && !windowFull(); i++) {
                 step();
             }
         } catch (IOException | RuntimeException e) {
@@ -75,9 +79,14 @@ final class StoredStreamPlayer implements FrameSource {
             result.completeExceptionally(e);
             return;
         }
-        if (pauseReasons.isEmpty() && !allSent && !result.isDone()) {
+        if (pauseReasons.isEmpty() && !allSent && !result.isDone() && !windowFull()) {
             schedule(); // yield the loop to other channels between turns
         }
+    }
+
+    /** A new chunk would exceed the source's limit of unanswered chunks; an answer schedules the next turn. */
+    private boolean windowFull() {
+        return chunkEnd < 0 && chunksSent - chunksAnswered >= source.maxUnansweredChunks();
     }
 
     private void step() throws IOException {
@@ -92,8 +101,10 @@ final class StoredStreamPlayer implements FrameSource {
                     .add(MsrpHeaderNames.BYTE_RANGE, new ByteRange(position + 1, chunkEnd, size).format())
                     .add(MsrpHeaderNames.CONTENT_TYPE, source.contentType());
             chunksSent++;
+            ChunkTransaction chunk = new ChunkTransaction(chunkEnd);
+            unanswered.add(chunk);
             connection.submit(this, new MsrpRequestHead(TransactionIds.next(), MsrpRequestHead.SEND, h, true),
-                    new ChunkTransaction());
+                    chunk);
             if (length == 0) {
                 endChunk(connection.channel().alloc().buffer(0), size);
             }
@@ -148,6 +159,13 @@ final class StoredStreamPlayer implements FrameSource {
     }
 
     private final class ChunkTransaction implements TransactionListener {
+        private final long end;
+        private boolean answered;
+
+        ChunkTransaction(long end) {
+            this.end = end;
+        }
+
         @Override
         public void onResponse(MsrpResponseHead response) {
             if (!response.isSuccess()) {
@@ -155,9 +173,26 @@ final class StoredStreamPlayer implements FrameSource {
                         "chunk answered " + response.statusCode() + " " + response.comment()));
                 return;
             }
+            connection.onLoop(this::answered);
+        }
+
+        private void answered() {
+            if (answered) {
+                return;
+            }
+            answered = true;
             chunksAnswered++;
+            long confirmed = -1;
+            while (!unanswered.isEmpty() && unanswered.peekFirst().answered) {
+                confirmed = unanswered.pollFirst().end;
+            }
+            if (confirmed >= 0) {
+                source.acknowledged(confirmed);
+            }
             if (allSent && chunksAnswered == chunksSent) {
                 result.complete(position - start);
+            } else if (!result.isDone()) {
+                schedule();
             }
         }
 

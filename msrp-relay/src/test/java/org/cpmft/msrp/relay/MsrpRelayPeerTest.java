@@ -211,6 +211,60 @@ class MsrpRelayPeerTest {
     }
 
     @Test
+    void aSourceAskingForOneChunkInFlightIsToldEachConfirmedOffsetInOrder() throws Exception {
+        byte[] data = Files.readAllBytes(randomFile("stored3", 300_000, 14));
+        StoredStreamSource base = memory(data, "stored-3");
+        java.util.List<Long> confirmed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StoredStreamSource windowed = new StoredStreamSource() {
+            @Override
+            public long size() {
+                return base.size();
+            }
+
+            @Override
+            public String contentType() {
+                return base.contentType();
+            }
+
+            @Override
+            public String messageId() {
+                return base.messageId();
+            }
+
+            @Override
+            public int read(long offset, ByteBuf target) throws java.io.IOException {
+                // never more than one chunk sent and unanswered
+                assertThat(offset - (confirmed.isEmpty() ? 10_000 : confirmed.get(confirmed.size() - 1)))
+                        .isLessThanOrEqualTo(64 * 1024);
+                return base.read(offset, target);
+            }
+
+            @Override
+            public int maxUnansweredChunks() {
+                return 1;
+            }
+
+            @Override
+            public void acknowledged(long endOffset) {
+                confirmed.add(endOffset);
+            }
+        };
+        try (org.cpmft.msrp.client.MsrpFileReceiver rx = org.cpmft.msrp.client.MsrpFileReceiver.listen(
+                "127.0.0.1", 0, "windowrecv", tmp.resolve("windowed.out"))) {
+            RelaySessionPair p = relay.allocatePair();
+            p.answererLeg().bindRemotePath(List.of(rx.localUri())).get(5, TimeUnit.SECONDS);
+            long played = p.answererLeg().play(windowed, 10_000, 64 * 1024).get(20, TimeUnit.SECONDS);
+            assertThat(played).isEqualTo(data.length - 10_000);
+        }
+        java.util.List<Long> expected = new java.util.ArrayList<>();
+        for (long end = 10_000 + 64 * 1024; end < data.length; end += 64 * 1024) {
+            expected.add(end);
+        }
+        expected.add((long) data.length);
+        assertThat(confirmed).isEqualTo(expected);
+    }
+
+    @Test
     void resumesPlaybackFromAByteOffset() throws Exception {
         peer = new TestMsrpPeer(TestMsrpPeer.Behaviour.ANSWER);
         byte[] data = Files.readAllBytes(randomFile("stored2", 300_000, 13));

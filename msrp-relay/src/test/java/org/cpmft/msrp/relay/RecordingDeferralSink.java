@@ -113,6 +113,19 @@ final class RecordingDeferralSink implements DeferralSink {
         release.forEach(f -> f.complete(null));
     }
 
+    volatile boolean declined;
+    volatile boolean offererLeft;
+
+    @Override
+    public void onRecipientDeclined() {
+        declined = true;
+    }
+
+    @Override
+    public void onOffererLeft() {
+        offererLeft = true;
+    }
+
     @Override
     public void onClose() {
         closed = true;

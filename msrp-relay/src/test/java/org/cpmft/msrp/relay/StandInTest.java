@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -489,6 +490,115 @@ class StandInTest {
                 refusing.close();
             }
         }
+    }
+
+    @Test
+    void aRecipientReportingAFailureIsNotTakenOverWhenItThenCloses() throws Exception {
+        Path file = write("reported.bin", randomBytes(600_000, 21));
+        try (TestMsrpPeer reporting = new TestMsrpPeer(TestMsrpPeer.Behaviour.REPORT_FAILURE_THEN_CLOSE)) {
+            RecordingDeferralSink sink = new RecordingDeferralSink(600_000);
+            MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40120, "reportedtx");
+            RelaySessionPair pair = relay.allocatePair();
+            pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+            pair.answererLeg().bindRemotePath(List.of(reporting.uri("reportedrx"))).get(5, TimeUnit.SECONDS);
+            pair.onAnswererLoss(sink, 64 * 1024);
+
+            Future<SendResult> sending = pool.submit(() -> sender.send(file, List.of(pair.offererLeg().localPath()),
+                    senderUri, SendOptions.of(TYPE, 16 * 1024, WAIT)));
+            assertThatThrownBy(() -> sending.get(20, TimeUnit.SECONDS)).as("the sender does not see a normal transfer")
+                    .isInstanceOf(ExecutionException.class);
+            assertThat(reporting.heads).anyMatch(h -> h.isSend() && h.hasBody());
+            assertThat(pair.answererLost()).as("the REPORT was the recipient's refusal, its close no loss")
+                    .isNotDone();
+            assertThat(sink.start).isNull();
+        }
+    }
+
+    @Test
+    void aRecipientThatDeclinedIsNotTakenOverWhenItsConnectionDropsAfterwards() throws Exception {
+        byte[] content = randomBytes(2 * 1024 * 1024, 22);
+        Path file = write("declined.bin", content);
+        MsrpFileReceiver receiver = receiver("declinedrx", ReceiverOptions.DEFAULT.withDropAfter(300_000));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40121, "declinedtx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink, 256 * 1024);
+        // The SIP side saw the recipient's BYE (a decline) before its MSRP connection went.
+        assertThat(pair.recipientDeclined()).as("nothing was taken over yet").isFalse();
+
+        assertThatThrownBy(() -> sender.send(file, List.of(pair.offererLeg().localPath()), senderUri,
+                SendOptions.of(TYPE, 64 * 1024, WAIT))).isInstanceOf(MsrpTransferException.class);
+        assertThat(pair.answererLost()).isNotDone();
+        assertThat(pair.standingIn()).isFalse();
+        assertThat(sink.start).isNull();
+    }
+
+    @Test
+    void aDeclineAfterTheTakeOverTellsTheSinkAndRefusesTheRest() throws Exception {
+        byte[] content = randomBytes(3 * 1024 * 1024, 23);
+        Path file = write("late-decline.bin", content);
+        MsrpFileReceiver receiver = receiver("latedeclinerx", ReceiverOptions.DEFAULT.withDropAfter(300_000));
+        RecordingDeferralSink sink = new RecordingDeferralSink(content.length).holdingDurability();
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40122, "latedeclinetx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.answererLeg().bindRemotePath(List.of(receiver.localUri())).get(5, TimeUnit.SECONDS);
+        pair.onAnswererLoss(sink, 256 * 1024);
+
+        Future<SendResult> sending = pool.submit(() -> sender.send(file, List.of(pair.offererLeg().localPath()),
+                senderUri, SendOptions.of(TYPE, 64 * 1024, WAIT)));
+        pair.answererLost().get(10, TimeUnit.SECONDS);
+        await(() -> !sink.ends.isEmpty(), "chunks handed to the sink");
+        // Its BYE comes after its connection dropped: the file taken over is not to be delivered.
+        assertThat(pair.recipientDeclined()).isTrue();
+        assertThat(pair.recipientDeclined()).isFalse();
+        assertThat(sink.declined).isTrue();
+        sink.releaseDurability();
+        assertThatThrownBy(() -> sending.get(20, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(MsrpTransferException.class)
+                .satisfies(e -> assertThat(((MsrpTransferException) e.getCause()).status()).isEqualTo(413));
+        assertThat(pair.offererLeft()).as("a declined file is not kept for a resume either").isFalse();
+        assertThat(sink.offererLeft).isFalse();
+    }
+
+    @Test
+    void aSenderLeavingMidFileIsToldToTheSinkOnceAlsoAfterClose() throws Exception {
+        RecordingDeferralSink sink = new RecordingDeferralSink(1000);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40123, "leavertx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        assertThat(pair.offererLeft()).as("nothing to keep yet").isFalse();
+        pair.standIn(sink);
+        String to = pair.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send("MSRP part0001 SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + senderUri.format() + "\r\n"
+                    + "Message-ID: leave-1\r\nByte-Range: 1-10/1000\r\nContent-Type: text/plain\r\n\r\n"
+                    + "0123456789\r\n-------part0001+\r\n");
+            assertThat(s.readUntilEndOf("part0001")).contains("MSRP part0001 200 OK");
+        }
+        pair.close();
+        assertThat(pair.offererLeft()).isTrue();
+        assertThat(pair.offererLeft()).isFalse();
+        assertThat(sink.offererLeft).isTrue();
+        assertThat(sink.declined).isFalse();
+    }
+
+    @Test
+    void aCompleteFileIsNoAbandonedUpload() throws Exception {
+        RecordingDeferralSink sink = new RecordingDeferralSink(4);
+        MsrpUri senderUri = MsrpUri.of(false, "127.0.0.1", 40124, "completetx");
+        RelaySessionPair pair = relay.allocatePair();
+        pair.offererLeg().bindRemotePath(List.of(senderUri)).get(5, TimeUnit.SECONDS);
+        pair.standIn(sink);
+        String to = pair.offererLeg().localPath().format();
+        try (RawMsrpSocket s = new RawMsrpSocket(relay.port())) {
+            s.send(RawMsrpSocket.send("whole001", to, senderUri.format(), "", "file"));
+            assertThat(s.readUntilEndOf("whole001")).contains("MSRP whole001 200 OK");
+        }
+        assertThat(pair.offererLeft()).isFalse();
+        assertThat(sink.offererLeft).isFalse();
     }
 
     @Test

@@ -25,7 +25,11 @@ import org.cpmft.msrp.message.LastMsrpContent;
 import org.cpmft.msrp.message.MsrpContent;
 import org.cpmft.msrp.message.MsrpObject;
 import org.cpmft.msrp.message.MsrpRequestHead;
+import org.cpmft.msrp.message.MsrpHeaderNames;
+import org.cpmft.msrp.message.MsrpHeaders;
 import org.cpmft.msrp.message.MsrpResponseHead;
+import org.cpmft.msrp.message.MsrpStatusHeader;
+import org.cpmft.msrp.message.TransactionIds;
 import org.cpmft.msrp.message.MsrpUri;
 
 /**
@@ -33,7 +37,11 @@ import org.cpmft.msrp.message.MsrpUri;
  * depending on {@link Behaviour}, data SENDs too; digests the bytes received per session.
  */
 final class TestMsrpPeer implements AutoCloseable {
-    enum Behaviour { ANSWER, IGNORE_DATA, CLOSE_ON_DATA, REFUSE_DATA }
+    /**
+     * REPORT_FAILURE_THEN_CLOSE: answers the first data chunk 200 and sends a failure REPORT (413) for its
+     * message, then closes the connection on the next data chunk.
+     */
+    enum Behaviour { ANSWER, IGNORE_DATA, CLOSE_ON_DATA, REFUSE_DATA, REPORT_FAILURE_THEN_CLOSE }
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel server;
@@ -73,6 +81,7 @@ final class TestMsrpPeer implements AutoCloseable {
 
     private final class Handler extends SimpleChannelInboundHandler<MsrpObject> {
         private MsrpRequestHead current;
+        private boolean reported;
 
         Handler() {
             super(false);
@@ -85,7 +94,8 @@ final class TestMsrpPeer implements AutoCloseable {
                 current = req.isSend() && req.hasBody() ? req : null;
                 if (req.isSend() && !req.hasBody()) {
                     answer(ctx, req);
-                } else if (current != null && behaviour == Behaviour.CLOSE_ON_DATA) {
+                } else if (current != null && (behaviour == Behaviour.CLOSE_ON_DATA
+                        || behaviour == Behaviour.REPORT_FAILURE_THEN_CLOSE && reported)) {
                     ctx.close();
                 }
             } else if (msg instanceof MsrpContent c) {
@@ -103,6 +113,10 @@ final class TestMsrpPeer implements AutoCloseable {
                             answer(ctx, current);
                         } else if (behaviour == Behaviour.REFUSE_DATA) {
                             answer(ctx, current, 415);
+                        } else if (behaviour == Behaviour.REPORT_FAILURE_THEN_CLOSE && !reported) {
+                            answer(ctx, current);
+                            reportFailure(ctx, current, 413);
+                            reported = true;
                         }
                         current = null;
                     }
@@ -115,6 +129,18 @@ final class TestMsrpPeer implements AutoCloseable {
 
         private void answer(ChannelHandlerContext ctx, MsrpRequestHead req) {
             answer(ctx, req, 200);
+        }
+
+        /** RFC 4975 section 7.1.2: a REPORT with an error Status for the message. */
+        private void reportFailure(ChannelHandlerContext ctx, MsrpRequestHead req, int status) {
+            MsrpHeaders h = new MsrpHeaders()
+                    .add(MsrpHeaderNames.TO_PATH, req.headers().get(MsrpHeaderNames.FROM_PATH))
+                    .add(MsrpHeaderNames.FROM_PATH, req.toPath().get(0).format())
+                    .add(MsrpHeaderNames.MESSAGE_ID, req.messageId())
+                    .add(MsrpHeaderNames.BYTE_RANGE, req.headers().get(MsrpHeaderNames.BYTE_RANGE))
+                    .add(MsrpHeaderNames.STATUS, MsrpStatusHeader.of(status).format());
+            ctx.write(new MsrpRequestHead(TransactionIds.next(), MsrpRequestHead.REPORT, h, false));
+            ctx.writeAndFlush(LastMsrpContent.empty(ContinuationFlag.COMPLETE));
         }
 
         private void answer(ChannelHandlerContext ctx, MsrpRequestHead req, int status) {

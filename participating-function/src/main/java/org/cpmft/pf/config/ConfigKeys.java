@@ -73,6 +73,11 @@ public final class ConfigKeys {
             "What to do with a larger thumbnail: refuse the invitation, or strip the thumbnail and forward.");
     public static final ConfigKey POLICY_GROUP_FILE_TRANSFER = policy("groupFileTransfer", "false",
             "Whether file transfer in a group session is allowed; if not, 403 with Warning 122.");
+    public static final ConfigKey POLICY_GROUP_SESSION_IDENTITIES = new ConfigKey("policy", "groupSessionIdentities",
+            "", "none", "The Controlling Function's CPM Group Session Identities, a list of SIP URIs; a user part may "
+                    + "hold a regular expression between ! (3GPP wildcarded PSI, e.g. sip:conf-!.*!@ims.example.net), "
+                    + "a URI without user part names a whole domain. An FT INVITE whose Request-URI is one is a group "
+                    + "transfer: 403 + 122 unless groupFileTransfer, never deferred (seed 002 9.3.1).", true);
     public static final ConfigKey POLICY_DEFER_ON = policy("deferOn", "originating",
             "Which side's PF stores a file for a recipient that cannot take it: originating or terminating.");
 
@@ -95,6 +100,19 @@ public final class ConfigKeys {
             "How often a node looks for due deliveries, notifications and expired transfers.");
     public static final ConfigKey DEFERRAL_POSTPONE_DELAY = key("deferral", "postponeDelay", "15m",
             "Wait before the next attempt when the recipient answered 480 (postpone, CPM seed 004).");
+    public static final ConfigKey DEFERRAL_STORE_OUTAGE_GRACE = key("deferral", "storeOutageGrace", "30s",
+            "While the store's database is unreachable, storing a file waits (the sender's 200s are late, MSRP "
+                    + "backpressure) this long for it to return before the sender's chunks are refused; 0s-10m.");
+    public static final ConfigKey DEFERRAL_RESUME_WINDOW = key("deferral", "resumeWindow", "24h",
+            "An upload the sender abandoned (BYE/CANCEL before the end of the file) stays resumable this long, "
+                    + "then it is removed with its content.");
+    public static final ConfigKey DEFERRAL_DEVICE_AFFINITY = key("deferral", "deviceAffinity", "strict",
+            "Where a file goes when the device that accepted it is not registered but others of the user are: "
+                    + "strict (wait for that device, seed 002 4.2) or fallback (the whole file to any device).");
+    public static final ConfigKey DEFERRAL_DEFERRED_MGMT_URI = optional("deferral", "deferredMgmtUri",
+            "none (the original sender)",
+            "From of delivery INVITEs (CPMDeferredMgmtURI, seed 004 7.3.11), e.g. sip:deferred@pf.example.net; "
+                    + "the original sender is in Referred-By either way.");
 
     public static final List<ConfigKey> ALL = List.of(
             SIP_HOST, SIP_PORT, SIP_TRANSPORTS, SIP_OUTBOUND_PROXY, SIP_TRUSTED_CORE, SIP_DEFAULT_ROLE,
@@ -105,9 +123,10 @@ public final class ConfigKeys {
             STORE_JDBC_URL, STORE_USER, STORE_PASSWORD, STORE_DATA_DIR, STORE_POOL_SIZE, STORE_CHUNK_SIZE,
             HTTP_HOST, HTTP_PORT,
             POLICY_MAX_FILE_SIZE, POLICY_THUMBNAIL_MAX_BYTES, POLICY_THUMBNAIL_OVERSIZE, POLICY_GROUP_FILE_TRANSFER,
-            POLICY_DEFER_ON,
+            POLICY_DEFER_ON, POLICY_GROUP_SESSION_IDENTITIES,
             RETRY_FIRST_DELAY, RETRY_BACKOFF_FACTOR, RETRY_MAX_DELAY, RETRY_MAX_ATTEMPTS, RETRY_EXPIRY,
-            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY);
+            DEFERRAL_NODE_ID, DEFERRAL_LEASE, DEFERRAL_TICK, DEFERRAL_POSTPONE_DELAY,
+            DEFERRAL_STORE_OUTAGE_GRACE, DEFERRAL_RESUME_WINDOW, DEFERRAL_DEVICE_AFFINITY, DEFERRAL_DEFERRED_MGMT_URI);
 
     private ConfigKeys() {
     }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.cpmft.pf.cpm.group.WildcardedPsi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,11 @@ public final class ConfigLoader {
                 v.parsed(ConfigKeys.POLICY_THUMBNAIL_MAX_BYTES, ByteSize::parse),
                 v.parsed(ConfigKeys.POLICY_THUMBNAIL_OVERSIZE, s -> choice(ThumbnailOversize.class, s)),
                 v.parsed(ConfigKeys.POLICY_GROUP_FILE_TRANSFER, ConfigLoader::bool),
-                v.parsed(ConfigKeys.POLICY_DEFER_ON, s -> choice(PfRole.class, s))));
+                v.parsed(ConfigKeys.POLICY_DEFER_ON, s -> choice(PfRole.class, s)),
+                v.list(ConfigKeys.POLICY_GROUP_SESSION_IDENTITIES, s -> {
+                    WildcardedPsi.parse(s); // IllegalArgumentException names the identity
+                    return s;
+                })));
 
         RetryConfig retry = v.section(() -> new RetryConfig(
                 v.duration(ConfigKeys.RETRY_FIRST_DELAY),
@@ -165,7 +170,11 @@ public final class ConfigLoader {
                 v.optional(ConfigKeys.DEFERRAL_NODE_ID, s -> s),
                 v.duration(ConfigKeys.DEFERRAL_LEASE),
                 v.duration(ConfigKeys.DEFERRAL_TICK),
-                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY)));
+                v.duration(ConfigKeys.DEFERRAL_POSTPONE_DELAY),
+                v.duration(ConfigKeys.DEFERRAL_STORE_OUTAGE_GRACE),
+                v.duration(ConfigKeys.DEFERRAL_RESUME_WINDOW),
+                v.parsed(ConfigKeys.DEFERRAL_DEVICE_AFFINITY, s -> choice(DeviceAffinityPolicy.class, s)),
+                v.optional(ConfigKeys.DEFERRAL_DEFERRED_MGMT_URI, SipUri::parse)));
 
         return new PfConfig(sip, msrp, store, http, policy, retry, deferral);
     }

@@ -41,6 +41,7 @@ public final class DeferralIntake {
     private final Clock clock;
     private final DeferralMetrics metrics;
     private final BiConsumer<UUID, DeferralCause> onStored;
+    private final BiConsumer<UUID, String> onDeclined;
     private final Serving serving;
 
     /**
@@ -53,16 +54,24 @@ public final class DeferralIntake {
 
     DeferralIntake(DeferredStore store, Supplier<RetryPolicy> policy, Clock clock, DeferralMetrics metrics,
                    BiConsumer<UUID, DeferralCause> onStored) {
-        this(store, policy, clock, metrics, onStored, null);
+        this(store, policy, clock, metrics, onStored, (id, reason) -> store.transfers().fail(id, reason, null));
     }
 
+    /** @param onDeclined ends a transfer the recipient declined while it was stored (the sender told) */
     DeferralIntake(DeferredStore store, Supplier<RetryPolicy> policy, Clock clock, DeferralMetrics metrics,
-                   BiConsumer<UUID, DeferralCause> onStored, Serving serving) {
+                   BiConsumer<UUID, DeferralCause> onStored, BiConsumer<UUID, String> onDeclined) {
+        this(store, policy, clock, metrics, onStored, onDeclined, null);
+    }
+
+    /** @param serving what serving a stored file on its recipient's request needs; null: never served */
+    DeferralIntake(DeferredStore store, Supplier<RetryPolicy> policy, Clock clock, DeferralMetrics metrics,
+                   BiConsumer<UUID, DeferralCause> onStored, BiConsumer<UUID, String> onDeclined, Serving serving) {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
         this.metrics = metrics;
         this.onStored = onStored;
+        this.onDeclined = onDeclined;
         this.serving = serving;
     }
 
@@ -93,7 +102,7 @@ public final class DeferralIntake {
                 request.recipient(), request.stream().selector().format());
         DeferralCause cause = request.cause();
         return new TransferSink(store, store.content().openWriter(created.id(), request.bytesDelivered()),
-                id -> onStored.accept(id, cause));
+                id -> onStored.accept(id, cause), onDeclined);
     }
 
     /**
@@ -108,7 +117,7 @@ public final class DeferralIntake {
         long from = t.bytesStored();
         LOG.info("resuming the upload of {} at octet {}", transferId, from);
         return new TransferSink(store, store.content().openWriter(transferId, from),
-                id -> onStored.accept(id, DeferralCause.RECIPIENT_NOT_REGISTERED));
+                id -> onStored.accept(id, DeferralCause.RECIPIENT_NOT_REGISTERED), onDeclined);
     }
 
     /** Octets of the transfer already durable in the store (from offset 0). */

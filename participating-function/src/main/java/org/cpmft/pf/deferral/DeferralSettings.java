@@ -20,9 +20,25 @@ import java.util.Objects;
  * @param attemptTimeout  an attempt whose stage has not completed by then is cancelled and counted
  *                        as no answer
  * @param metricsRefresh  how often the store is queried for the gauges
+ * @param resumeWindow    how long an upload the sender abandoned stays resumable before the sweep
+ *                        removes it
+ * @param deviceAffinity  whether a file waits for the device that accepted it or may go to another
+ *                        device of the user ({@link DeliveryTarget})
+ * @param deferredMgmtUri From of the delivery INVITEs (CPMDeferredMgmtURI, seed 004 7.3.11), or
+ *                        null for the original sender
  */
 public record DeferralSettings(String nodeId, Duration lease, Duration tickPeriod, int batchSize, int maxInFlight,
-                               Duration postponeDelay, Duration attemptTimeout, Duration metricsRefresh) {
+                               Duration postponeDelay, Duration attemptTimeout, Duration metricsRefresh,
+                               Duration resumeWindow, DeviceAffinity deviceAffinity, String deferredMgmtUri) {
+
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofHours(24);
+
+    /** Defaults for the rest: {@link #DEFAULT_RESUME_WINDOW}, strict device affinity, From the original sender. */
+    public DeferralSettings(String nodeId, Duration lease, Duration tickPeriod, int batchSize, int maxInFlight,
+                            Duration postponeDelay, Duration attemptTimeout, Duration metricsRefresh) {
+        this(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout, metricsRefresh,
+                DEFAULT_RESUME_WINDOW, DeviceAffinity.STRICT, null);
+    }
 
     public DeferralSettings {
         if (nodeId == null || nodeId.isBlank() || nodeId.length() > 255) {
@@ -33,6 +49,7 @@ public record DeferralSettings(String nodeId, Duration lease, Duration tickPerio
         positive(postponeDelay, "postponeDelay");
         positive(attemptTimeout, "attemptTimeout");
         positive(metricsRefresh, "metricsRefresh");
+        positive(resumeWindow, "resumeWindow");
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("lease must be at least 3 s: " + lease);
         }
@@ -41,6 +58,10 @@ public record DeferralSettings(String nodeId, Duration lease, Duration tickPerio
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be >= 1: " + maxInFlight);
+        }
+        Objects.requireNonNull(deviceAffinity, "deviceAffinity");
+        if (deferredMgmtUri != null && deferredMgmtUri.isBlank()) {
+            deferredMgmtUri = null;
         }
     }
 
@@ -70,31 +91,47 @@ public record DeferralSettings(String nodeId, Duration lease, Duration tickPerio
 
     public DeferralSettings withTickPeriod(Duration value) {
         return new DeferralSettings(nodeId, lease, value, batchSize, maxInFlight, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow, deviceAffinity, deferredMgmtUri);
     }
 
     public DeferralSettings withLease(Duration value) {
         return new DeferralSettings(nodeId, value, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow, deviceAffinity, deferredMgmtUri);
     }
 
     public DeferralSettings withPostponeDelay(Duration value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, value, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow, deviceAffinity, deferredMgmtUri);
     }
 
     public DeferralSettings withAttemptTimeout(Duration value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, value,
-                metricsRefresh);
+                metricsRefresh, resumeWindow, deviceAffinity, deferredMgmtUri);
     }
 
     public DeferralSettings withMaxInFlight(int value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, value, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow, deviceAffinity, deferredMgmtUri);
+    }
+
+    public DeferralSettings withResumeWindow(Duration value) {
+        return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout,
+                metricsRefresh, value, deviceAffinity, deferredMgmtUri);
+    }
+
+    public DeferralSettings withDeviceAffinity(DeviceAffinity value) {
+        return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout,
+                metricsRefresh, resumeWindow, value, deferredMgmtUri);
+    }
+
+    /** @param value From of the delivery INVITEs, or null for the original sender */
+    public DeferralSettings withDeferredMgmtUri(String value) {
+        return new DeferralSettings(nodeId, lease, tickPeriod, batchSize, maxInFlight, postponeDelay, attemptTimeout,
+                metricsRefresh, resumeWindow, deviceAffinity, value);
     }
 
     public DeferralSettings withBatchSize(int value) {
         return new DeferralSettings(nodeId, lease, tickPeriod, value, maxInFlight, postponeDelay, attemptTimeout,
-                metricsRefresh);
+                metricsRefresh, resumeWindow, deviceAffinity, deferredMgmtUri);
     }
 }

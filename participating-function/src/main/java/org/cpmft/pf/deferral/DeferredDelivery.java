@@ -5,9 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -106,6 +109,14 @@ public final class DeferredDelivery implements AutoCloseable {
     private final AtomicBoolean backlog = new AtomicBoolean();
     /** A drain (claim of due work for the free slots) is queued or running. */
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Transfers whose fallback to another device was logged (once per transfer and node; bounded). */
+    private final Set<UUID> fallbackLogged = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    }));
 
     private final class InFlight {
         final DeferredTransfer transfer;
@@ -143,7 +154,7 @@ public final class DeferredDelivery implements AutoCloseable {
         this.metrics.inFlightGauge(inFlight);
         this.slots = new Semaphore(settings.maxInFlight());
         this.notices = ImdnNotices.withRandomIds(clock, policy);
-        this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored,
+        this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored, this::declinedWhileStored,
                 new DeferralIntake.Serving(settings.nodeId(), settings.lease(), notices, registry::isRegistered));
         int threads = engineThreads(store.config().poolSize());
         this.executor = new ScheduledThreadPoolExecutor(threads, daemon("pf-deferral-"));
@@ -241,6 +252,18 @@ public final class DeferredDelivery implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             LOG.debug("transfer {} stored while stopping", id);
         }
+    }
+
+    /**
+     * The recipient declined a file the relay was storing for it (its BYE after its MSRP connection
+     * dropped, CPM 7.4.3): as a 603 to a delivery, FAILED with no redelivery, content removed, and
+     * the sender gets the failure notice it asked for (RFC 5438 negative-delivery, seed 004).
+     */
+    private void declinedWhileStored(UUID id, String reason) {
+        DeferredTransfer t = store.transfers().fail(id, reason, failureNotice());
+        metrics.delivery("declined");
+        LOG.info("deferred transfer {} declined by {} while it was stored: {}", id, t.recipientUri(), reason);
+        afterNoticeQueued(t, ImdnNotices.Status.FAILED);
     }
 
     // ---- timer ----
@@ -353,6 +376,17 @@ public final class DeferredDelivery implements AutoCloseable {
                 break;
             }
         }
+        Instant abandonedBefore = clock.instant().minus(settings.resumeWindow());
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            List<DeferredTransfer> removed = store.transfers().removeAbandoned(abandonedBefore, settings.batchSize());
+            for (DeferredTransfer t : removed) {
+                LOG.info("abandoned upload {} for {} removed: not resumed within {}", t.id(), t.recipientUri(),
+                        settings.resumeWindow());
+            }
+            if (removed.size() < settings.batchSize()) {
+                break;
+            }
+        }
         int n = store.notifications().expireDue(settings.batchSize());
         for (int i = 0; i < n; i++) {
             metrics.notification("expired");
@@ -410,11 +444,20 @@ public final class DeferredDelivery implements AutoCloseable {
 
     private void begin(DeferredTransfer t) {
         DeliveryTarget target = DeliveryTarget.choose(t.recipientInstance(), t.bytesDelivered(), t.contentStart(),
-                registry.instances(t.recipientUri()));
+                registry.instances(t.recipientUri()), settings.deviceAffinity());
         InFlight f = new InFlight(t, target);
         if (inFlight.putIfAbsent(t.id(), f) != null) {
             slots.release(); // already running here (re-claimed after our own lease ran out)
             return;
+        }
+        if (target.waiting()) {
+            awaitDevice(f);
+            return;
+        }
+        if (target.fallback() && fallbackLogged.add(t.id())) {
+            LOG.info("deferred transfer {}: device {} of {} not registered, offering the whole file to any of the"
+                    + " user's devices (deferral.deviceAffinity: fallback)", t.id(), t.recipientInstance(),
+                    t.recipientUri());
         }
         DeliveryRequest request;
         try {
@@ -456,12 +499,36 @@ public final class DeferredDelivery implements AutoCloseable {
         });
     }
 
+    /**
+     * Device affinity (seed 002 4.2): the device that accepted the file is not registered, other
+     * devices of the user are. Nothing is offered; the file waits for that device's REGISTER (or
+     * the next timed look), and the claim's attempt is given back.
+     */
+    private void awaitDevice(InFlight f) {
+        DeferredTransfer t = f.transfer;
+        try {
+            Instant next = clock.instant().plus(settings.postponeDelay());
+            store.transfers().awaitDevice(t.id(), settings.nodeId(), next,
+                    "waiting for device " + t.recipientInstance());
+            LOG.debug("deferred transfer {} waits for device {} of {} (next look {})", t.id(), t.recipientInstance(),
+                    t.recipientUri(), next);
+            metrics.delivery("awaiting_device");
+        } catch (RuntimeException e) {
+            LOG.warn("deferred transfer {} not rescheduled for its device (its lease runs out): {}", t.id(),
+                    e.toString());
+        } finally {
+            if (inFlight.remove(t.id(), f)) {
+                slots.release();
+            }
+        }
+    }
+
     private DeliveryRequest request(DeferredTransfer t, DeliveryTarget target) {
         long size = t.totalSize() != null ? t.totalSize() : t.bytesStored();
         DeliveryRequest.ImdnRequestView imdn = t.imdnRequest() == null ? null
                 : new DeliveryRequest.ImdnRequestView(t.imdnRequest().messageId(),
                         t.imdnRequest().dispositionNotification());
-        return new DeliveryRequest(t.id(), t.senderUri(), t.senderInstance(), t.recipientUri(), target.instance(),
+        return new DeliveryRequest(t.id(), t.senderUri(), settings.deferredMgmtUri(), t.senderInstance(), t.recipientUri(), target.instance(),
                 ReofferBuilder.offer(t, target.resumeOffset()), t.file().icon(), t.file().iconContentType(),
                 t.conversationId(), t.contributionId(), t.inReplyToContributionId(), imdn, t.contentType(), size,
                 target.resumeOffset(), t.attempts(), from -> store.content().openReader(t.id(), from));
@@ -546,12 +613,36 @@ public final class DeferredDelivery implements AutoCloseable {
             Instant next = clock.instant().plus(settings.postponeDelay());
             store.transfers().reschedule(t.id(), node, next, o.describe());
             LOG.info("deferred transfer {} postponed by the recipient until {}", t.id(), next);
+        } else if (o instanceof DeliveryOutcome.Failed failed && failed.status() == 488
+                && f.request.resumeOffset() > 0 && !f.target.fallback()) {
+            refusedResume(t);
         } else if (o instanceof DeliveryOutcome.Declined) {
             store.transfers().fail(t.id(), o.describe(), failureNotice());
             LOG.info("deferred transfer {} declined by {}: {}", t.id(), t.recipientUri(), o.describe());
             afterNoticeQueued(t, ImdnNotices.Status.FAILED);
         } else {
             retryByPolicy(t, o);
+        }
+    }
+
+    /**
+     * The device answered 488 to the resume offer (a=file-range): it does not have the first part
+     * any more (CPM 7.4.5.2 ii). The whole file is offered at once if the store holds it from octet
+     * 0; otherwise nobody can complete it and the transfer fails.
+     */
+    private void refusedResume(DeferredTransfer t) {
+        String node = settings.nodeId();
+        if (t.contentStart() == 0) {
+            store.transfers().recordDelivered(t.id(), node, 0);
+            store.transfers().reschedule(t.id(), node, clock.instant(),
+                    "488 to the resume offer: whole file next");
+            LOG.info("deferred transfer {}: the device refused to resume (488), offering the whole file", t.id());
+        } else {
+            store.transfers().fail(t.id(), "488 to the resume offer and only octets from " + t.contentStart()
+                    + " stored", failureNotice());
+            LOG.info("deferred transfer {} failed: the device refused to resume (488) and the store has only"
+                    + " octets from {}", t.id(), t.contentStart());
+            afterNoticeQueued(t, ImdnNotices.Status.FAILED);
         }
     }
 

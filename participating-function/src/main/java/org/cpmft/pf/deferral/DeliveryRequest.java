@@ -12,16 +12,18 @@ import java.util.function.LongFunction;
 import org.cpmft.pf.cpm.sdp.FileTransferOfferBuilder;
 import org.cpmft.pf.cpm.sdp.FileTransferOfferBuilder.FileOffer;
 import org.cpmft.pf.cpm.sdp.SdpSession;
+import org.cpmft.pf.cpm.sdp.Setup;
 
 /**
  * Everything the SIP side needs to re-offer one deferred file (OMA CPM 8.2.3.1 1.a, 8.3.3.3):
  * who to who, which device, the RFC 5547 file description (resuming with a file-range when the
  * recipient has part of it), the CPM headers, and the content from the resume point.
  *
- * <p>The INVITE is a new request from the PF: Request-URI and To the recipient, the sender in
+ * <p>The INVITE is a new request from the PF: Request-URI and To the recipient, From
+ * {@link #from()} (the sender, or the configured CPMDeferredMgmtURI, seed 004 7.3.11), the sender in
  * Referred-By (CPM 7.3.11, seed 004), Accept-Contact with the FT feature tag and, when
- * {@link #targetInstance()} is set, {@code +sip.instance} of that device (seed 002 4.2 device
- * affinity), Conversation-ID / Contribution-ID / InReplyTo-Contribution-ID as stored, and the
+ * {@link #targetInstance()} is set, a second one with {@code +sip.instance} of that device and
+ * {@code require;explicit} (seed 002 4.2 device affinity, RFC 3841 9.2), Conversation-ID / Contribution-ID / InReplyTo-Contribution-ID as stored, and the
  * SDP offer from {@link #buildOffer}. The delivery notice the sender asked for
  * ({@link #senderImdnRequest()}) is produced by the PF itself on {@code Delivered}, so the
  * INVITE need not ask the recipient for one.
@@ -29,6 +31,7 @@ import org.cpmft.pf.cpm.sdp.SdpSession;
 public final class DeliveryRequest {
     private final UUID transferId;
     private final String sender;
+    private final String from;
     private final String senderInstance;
     private final String recipient;
     private final String targetInstance;
@@ -51,13 +54,14 @@ public final class DeliveryRequest {
     public record ImdnRequestView(String messageId, String dispositionNotification) {
     }
 
-    DeliveryRequest(UUID transferId, String sender, String senderInstance, String recipient, String targetInstance,
+    DeliveryRequest(UUID transferId, String sender, String from, String senderInstance, String recipient, String targetInstance,
                     FileOffer fileOffer, byte[] icon, String iconContentType, String conversationId,
                     String contributionId, String inReplyToContributionId, ImdnRequestView senderImdnRequest,
                     String contentType, long fileSize, long resumeOffset, int attempt,
                     LongFunction<InputStream> content) {
         this.transferId = Objects.requireNonNull(transferId);
         this.sender = Objects.requireNonNull(sender);
+        this.from = from == null ? sender : from;
         this.senderInstance = senderInstance;
         this.recipient = Objects.requireNonNull(recipient);
         this.targetInstance = targetInstance;
@@ -85,6 +89,11 @@ public final class DeliveryRequest {
         return sender;
     }
 
+    /** From of the delivery INVITE: the original sender, or the configured CPMDeferredMgmtURI (seed 004 7.3.11). */
+    public String from() {
+        return from;
+    }
+
     /** The sending device's {@code +sip.instance}, or null. */
     public String senderInstance() {
         return senderInstance;
@@ -110,9 +119,14 @@ public final class DeliveryRequest {
         return fileOffer;
     }
 
-    /** The offer with the relay's answerer leg as MSRP endpoint ({@code path} = its local path). */
+    /**
+     * The offer with the relay's answerer leg as MSRP endpoint ({@code path} = its local path), with
+     * {@code a=setup:active} (RFC 6135): that leg connects to the device, so the device answers
+     * passive (or leaves setup out, RFC 4975 5.4).
+     */
     public SdpSession buildOffer(String host, long sdpSessionId, int port, boolean tls, List<String> path) {
-        return new FileTransferOfferBuilder(host, sdpSessionId, 1).addFile(port, tls, path, fileOffer).build();
+        return new FileTransferOfferBuilder(host, sdpSessionId, 1).setup(Setup.ACTIVE).addFile(port, tls, path, fileOffer)
+                .build();
     }
 
     /** The file-icon body part to send with the offer (Content-ID {@code fileOffer().iconContentId()}), if any. */
@@ -183,6 +197,11 @@ public final class DeliveryRequest {
      */
     public void progress(long bytesAcknowledged) {
         progress.accumulateAndGet(Math.min(bytesAcknowledged, fileSize), Math::max);
+    }
+
+    /** Octets the recipient has acknowledged so far (file offset, from 0): at least {@link #resumeOffset()}. */
+    public long acknowledged() {
+        return progress.get();
     }
 
     /**

@@ -3,6 +3,7 @@ package org.cpmft.pf.deferral;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.cpmft.store.DeferredStore;
 import org.cpmft.store.content.ContentWriter;
@@ -16,17 +17,29 @@ import org.cpmft.store.content.ContentWriter;
  * acknowledges octets to the sender (MSRP 200 / success REPORT, RFC 4975 section 7.3). Each
  * method commits to the database when a chunk fills, so it blocks for a round trip at times:
  * call it from a thread that may block, not a Netty event loop. Not thread-safe.
+ *
+ * <p>Store faults: a call that fails on the database leaves the sink broken; {@link #recover()}
+ * (repeated while the database is away) makes it usable again where it stood, so the same call
+ * can be made again with the same octets (docs/deferred-store.md, "Store outages").
  */
 public final class TransferSink implements AutoCloseable {
     private final DeferredStore store;
     private final ContentWriter writer;
     private final Consumer<UUID> onStored;
+    private final BiConsumer<UUID, String> onDeclined;
     private boolean ended;
 
     TransferSink(DeferredStore store, ContentWriter writer, Consumer<UUID> onStored) {
+        this(store, writer, onStored, (id, reason) -> store.transfers().fail(id, reason, null));
+    }
+
+    /** @param onDeclined ends the transfer as declined by the recipient (FAILED, the sender told) */
+    TransferSink(DeferredStore store, ContentWriter writer, Consumer<UUID> onStored,
+                 BiConsumer<UUID, String> onDeclined) {
         this.store = store;
         this.writer = writer;
         this.onStored = onStored;
+        this.onDeclined = onDeclined;
     }
 
     public UUID transferId() {
@@ -75,21 +88,54 @@ public final class TransferSink implements AutoCloseable {
      */
     public void complete() {
         writer.finish();
-        ended = true;
-        onStored.accept(writer.transferId());
+        if (!ended) {
+            ended = true;
+            onStored.accept(writer.transferId());
+        }
+    }
+
+    /** Whether the last call failed on the database: {@link #recover()} before going on. */
+    public boolean broken() {
+        return writer.broken();
     }
 
     /**
-     * The sender abandoned the transfer (CANCEL / BYE before the end without resume): the
-     * transfer fails and its content is removed. No notice goes to the sender, who ended it.
+     * After a failed call: learns from the database what of it happened and makes the sink usable
+     * again at the same {@link #position()}, the octets taken but not yet durable kept.
+     *
+     * @throws org.cpmft.store.StoreException while the database is still away (call again later), or
+     *         when the transfer moved on without this sink (then it stays broken)
      */
-    public void abort(String reason) {
+    public void recover() {
+        writer.recover();
+    }
+
+    /**
+     * The recipient declined the file while it was being stored (its BYE after its MSRP connection
+     * dropped, CPM 7.4.3): the transfer fails, its content goes, it is never delivered, and the
+     * sender gets the failure notice it asked for.
+     */
+    public void decline(String reason) {
         ended = true;
         try {
             writer.close();
+        } catch (RuntimeException e) {
+            // the octets not yet durable are not wanted any more
         } finally {
-            store.transfers().fail(writer.transferId(), "aborted by sender: " + reason, null);
+            onDeclined.accept(writer.transferId(), reason);
         }
+    }
+
+    /**
+     * The sender left before the end of the file (BYE or CANCEL): what is durable stays RECEIVING
+     * for the resume window, so the sender may resume it; the sweep then removes it
+     * ({@code TransferRepository.removeAbandoned}).
+     *
+     * @return whether the transfer was still RECEIVING
+     */
+    public boolean abandon() {
+        close();
+        return !ended && store.transfers().abandon(writer.transferId());
     }
 
     /**

@@ -3,6 +3,7 @@ package org.cpmft.pf.delivery;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +26,7 @@ import org.cpmft.pf.cpm.conversation.SipInstance;
 import org.cpmft.pf.cpm.feature.CpmService;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.sdp.SdpSession;
+import org.cpmft.pf.cpm.sdp.Setup;
 import org.cpmft.pf.deferral.DeliveryOutcome;
 import org.cpmft.pf.deferral.DeliveryRequest;
 import org.cpmft.pf.sip.OutboundProxyRoute;
@@ -71,18 +73,23 @@ final class OutboundDelivery implements UacHandler {
             MsrpUri local = leg.localPath();
             SdpSession offer = request.buildOffer(local.host(), System.nanoTime() & Long.MAX_VALUE, local.port(),
                     local.secure(), List.of(local.format()));
-            if (!offer.media().isEmpty() && offer.media(0).fileIconContentId().isPresent()) {
-                // The thumbnail part is not re-sent; an icon reference without its part would be refused.
+            Optional<String> iconId = request.fileOffer().iconContentId().filter(OutboundDelivery::usableContentId);
+            DeliveryBody body = DeliveryBody.of(offer.format(), iconId, request.icon(), request.iconContentType());
+            if (!offer.media().isEmpty() && offer.media(0).fileIconContentId().isPresent()
+                    && body.contentType().equals(DeliveryBody.SDP)) {
+                // No thumbnail kept: an icon reference without its part would be refused.
                 offer = offer.withoutMediaAttribute(0, "file-icon");
+                body = DeliveryBody.of(offer.format(), Optional.empty(), Optional.empty(), Optional.empty());
             }
             SipFactory factory = SipRuntime.factory();
             SipApplicationSession app = factory.createApplicationSession();
-            invite = factory.createRequest(app, "INVITE", request.sender(), request.recipient());
+            invite = factory.createRequest(app, "INVITE", request.from(), request.recipient());
             OutboundProxyRoute.push(factory, invite);
             invite.addHeader("Accept-Contact", FeatureTags.acceptContactValue(CpmService.FILE_TRANSFER));
             if (request.targetInstance() != null) {
+                // Device affinity (seed 002 4.2, RFC 3841 9.2): only that device may take it.
                 invite.addHeader("Accept-Contact", new SipInstance(stripBrackets(request.targetInstance()))
-                        .acceptContactValue(CpmService.FILE_TRANSFER));
+                        .acceptContactValue());
             }
             // CPM 7.3.11 / seed 004: the original sender of a deferred message or file.
             invite.addHeader("Referred-By", "<" + request.sender() + ">");
@@ -95,10 +102,10 @@ final class OutboundDelivery implements UacHandler {
             if (contact != null) {
                 contact.setParameter(FeatureTags.ICSI_REF, "\"" + CpmService.FILE_TRANSFER.encodedIcsi() + "\"");
             }
-            invite.setContent(InviteBody.ofSdp(offer.format()).bytes(), "application/sdp");
+            invite.setContent(body.bytes(), body.contentType());
             app.setAttribute(UacHandler.KEY, this);
             source = new StoreStreamSource(request.fileSize(), request.contentType(),
-                    "deferred-" + request.transferId(), request::openContent, settings.sipSender());
+                    "deferred-" + request.transferId(), request::openContent, settings.sipSender(), request::progress);
             invite.send();
             noAnswer = settings.timer().schedule(this::invitationExpired,
                     settings.invitationTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -109,6 +116,11 @@ final class OutboundDelivery implements UacHandler {
         } catch (IOException | ServletParseException | RuntimeException e) {
             finish(new DeliveryOutcome.Failed(500, "could not send the delivery INVITE: " + e.getMessage()));
         }
+    }
+
+    /** A Content-ID that can go into a header as it is (RFC 2392: no brackets, no controls). */
+    private static boolean usableContentId(String id) {
+        return !id.isBlank() && id.chars().noneMatch(c -> c < 0x21 || c == '<' || c == '>' || c == 0x7f);
     }
 
     private static String stripBrackets(String instance) {
@@ -169,9 +181,16 @@ final class OutboundDelivery implements UacHandler {
                 finish(new DeliveryOutcome.Declined(603, "the device refused the file stream (port 0)"));
                 return;
             }
+            Optional<Setup> setup = answer.media(0).setup();
+            if (setup.isPresent() && setup.get() != Setup.PASSIVE) {
+                // RFC 6135 / RFC 4145 4.1: an offer of active leaves the answerer only passive.
+                finish(new DeliveryOutcome.Failed(500, "SDP answer a=setup:" + setup.get().token()
+                        + " to the PF's a=setup:active"));
+                return;
+            }
             path = MsrpUri.parsePath(String.join(" ", answer.media(0).path()));
         } catch (RuntimeException e) {
-            finish(new DeliveryOutcome.Failed(488, "unusable SDP answer: " + e.getMessage()));
+            finish(new DeliveryOutcome.Failed(500, "unusable SDP answer: " + e.getMessage()));
             return;
         }
         RelayLeg leg = pair.answererLeg();
@@ -187,8 +206,10 @@ final class OutboundDelivery implements UacHandler {
                             request.progress(request.fileSize());
                             finish(new DeliveryOutcome.Delivered(request.fileSize(), instance));
                         } else {
-                            LOG.info("delivery of {} interrupted: {}", request.transferId(), error.toString());
-                            finish(new DeliveryOutcome.Partial(request.resumeOffset()));
+                            LOG.info("delivery of {} interrupted after octet {}: {}", request.transferId(),
+                                    request.acknowledged(), error.toString());
+                            // the octets the device confirmed in this attempt: the next one continues there
+                            finish(new DeliveryOutcome.Partial(request.acknowledged()));
                         }
                     }
                 }, settings.sipSender());

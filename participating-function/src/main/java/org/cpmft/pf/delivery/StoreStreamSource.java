@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 import io.netty.buffer.ByteBuf;
@@ -37,6 +38,7 @@ public final class StoreStreamSource implements StoredStreamSource, AutoCloseabl
     private final String messageId;
     private final LongFunction<InputStream> open;
     private final Executor reader;
+    private final LongConsumer acknowledged;
     // The store stream: touched by one load at a time.
     private InputStream in;
     private long inPosition = -1;
@@ -47,11 +49,32 @@ public final class StoreStreamSource implements StoredStreamSource, AutoCloseabl
 
     public StoreStreamSource(long size, String contentType, String messageId, LongFunction<InputStream> open,
                       Executor reader) {
+        this(size, contentType, messageId, open, reader, confirmed -> { });
+    }
+
+    /** @param acknowledged told the file offset up to which the recipient answered every chunk 200 */
+    StoreStreamSource(long size, String contentType, String messageId, LongFunction<InputStream> open,
+                      Executor reader, LongConsumer acknowledged) {
         this.size = size;
         this.contentType = contentType;
         this.messageId = messageId;
         this.open = open;
         this.reader = reader;
+        this.acknowledged = acknowledged;
+    }
+
+    /**
+     * One chunk at a time: the confirmed offset then trails what the recipient may hold by at most
+     * one chunk, so an interrupted delivery resends at most one chunk (CPM 7.4.5, issue 9 item 3).
+     */
+    @Override
+    public int maxUnansweredChunks() {
+        return 1;
+    }
+
+    @Override
+    public void acknowledged(long endOffset) {
+        acknowledged.accept(endOffset);
     }
 
     @Override

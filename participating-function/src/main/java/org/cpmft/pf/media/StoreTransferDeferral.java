@@ -17,6 +17,7 @@ import org.cpmft.msrp.relay.RelaySessionPair;
 import org.cpmft.msrp.relay.StandInStart;
 import org.cpmft.pf.cpm.conversation.ConversationIds;
 import org.cpmft.pf.cpm.conversation.SipInstance;
+import org.cpmft.pf.cpm.imdn.FileTransferImdn;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.policy.DeferralRules;
 import org.cpmft.pf.cpm.policy.ResumeResponder;
@@ -278,6 +279,9 @@ public final class StoreTransferDeferral implements TransferDeferral {
 
     @Override
     public Optional<SdpSession> accept(Invite invite, DeferralCause cause, MediaAnchoring.Anchor anchor) {
+        if (!rules.applies(invite.role(), invite.group())) {
+            return Optional.empty(); // never a group transfer (DeferralRules): the failure reaches the sender
+        }
         SdpSession offer = invite.offer();
         Map<Integer, String> taken = new HashMap<>();
         for (int index : offer.fileTransferStreams()) {
@@ -325,7 +329,20 @@ public final class StoreTransferDeferral implements TransferDeferral {
 
     @Override
     public void recipientDeclined(Invite invite, MediaAnchoring.Anchor anchor) {
-        // TODO(intake): a stand-in started by the recipient's MSRP loss is a decline once its BYE comes
+        // CPM 7.4.3: the BYE is the recipient's answer. A guard not fired yet is disarmed (a drop of its MSRP
+        // connection after the BYE is no loss), one that fired makes its stored transfer fail (no redelivery,
+        // the sender told). Only a lost connection with no BYE defers.
+        for (int index : invite.offer().fileTransferStreams()) {
+            anchor.pair(index).ifPresent(RelaySessionPair::recipientDeclined);
+        }
+    }
+
+    @Override
+    public void senderLeft(Invite invite, MediaAnchoring.Anchor anchor) {
+        // The prefix stays RECEIVING for the resume window (deferral.resumeWindow), then the sweep removes it.
+        for (int index : invite.offer().fileTransferStreams()) {
+            anchor.pair(index).ifPresent(RelaySessionPair::offererLeft);
+        }
     }
 
     /** @param recipientInstance the {@code +sip.instance} of the device that accepted, or null */
@@ -352,11 +369,9 @@ public final class StoreTransferDeferral implements TransferDeferral {
         ids.conversationId().ifPresent(b::conversationId);
         ids.contributionId().ifPresent(b::contributionId);
         ids.inReplyToContributionId().ifPresent(b::inReplyToContributionId);
-        Optional<String> messageId = invite.headers().first("Message-ID");
-        Optional<String> notification = invite.headers().first("Disposition-Notification");
-        if (messageId.isPresent() && notification.isPresent()) { // they go together (RFC 5438 section 6)
-            b.imdnRequest(messageId.get(), notification.get());
-        }
+        // RFC 5438 6 / CPM 5.4: CPIM headers of a message/cpim part of the INVITE, not SIP headers
+        FileTransferImdn.fromInvite(invite.body()).ifPresent(r -> b.imdnRequest(r.messageId(),
+                r.dispositionNotification()));
         stream.iconContentId().flatMap(cid -> invite.body().partByContentId(cid))
                 .ifPresent(part -> b.icon(part.content(), part.contentType().mimeType()));
         return b.build();

@@ -1,15 +1,16 @@
 package org.cpmft.pf.sip;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
-import javax.servlet.sip.SipApplicationSession;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
+import org.cpmft.pf.call.CallEvent;
+import org.cpmft.pf.call.TransferCall;
 import org.cpmft.pf.cpm.policy.DeferralCause;
 import org.cpmft.pf.cpm.sdp.SdpSession;
-import org.cpmft.pf.media.MediaAnchoring;
-import org.cpmft.pf.media.TransferDeferral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,55 +22,36 @@ final class LocalAcceptance {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAcceptance.class);
 
-    /** Set on the application session once the PF took the transfer over; later legs' answers are ignored. */
-    static final String DEFERRED = "cpm.ft.deferred";
-    static final String INVITE = "cpm.ft.invite";
-    static final String ANCHOR = "cpm.ft.anchor";
-
     private LocalAcceptance() {
     }
 
     /**
-     * The PF is the responder of a resume or pull (seed 004 7.4.5.2): the relay takes the missing
-     * octets or plays the stored file on the offerer's leg, and the PF answers 200 itself.
-     *
-     * @return false when the file went away meanwhile (the caller answers 488)
+     * @return whether the transfer was taken over: false when the call is past the point where the PF
+     *         may answer (answered, cancelled), the INVITE is answered already, or the offer pushes
+     *         nothing to keep (a pull: the recipient's failure is the sender's answer)
      */
-    static boolean serve(PfServices services, SipServletRequest upstreamInvite, TransferDeferral.Invite invite,
-                         MediaAnchoring.Anchor anchor) throws IOException {
-        java.util.Optional<SdpSession> answer = services.deferral().serve(invite, anchor);
-        if (answer.isEmpty()) {
+    static boolean accept(PfServices services, TransferCall call, SipServletRequest upstreamInvite,
+                          DeferralCause cause, CallEvent event) throws IOException {
+        if (!call.state().canMoveTo(org.cpmft.pf.call.CallState.ACCEPTED_BY_PF) || upstreamInvite.isCommitted()
+                || call.invite().isEmpty() || call.anchor().isEmpty()) {
             return false;
         }
-        upstreamInvite.getApplicationSession().setAttribute(DEFERRED, "RESUME");
-        SipServletResponse ok = upstreamInvite.createResponse(200, "OK");
-        ok.setContent(answer.get().format().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/sdp");
-        ok.setHeader("Server", services.serverHeader());
-        ok.send();
-        LOG.info("INVITE {}: the PF answered the resume itself from its store", upstreamInvite.getCallId());
+        Optional<SdpSession> taken = services.deferral().accept(call.invite().get(), cause, call.anchor().get());
+        if (taken.isEmpty() || !call.acceptByPf(cause, event)) {
+            return false;
+        }
+        call.localAnswer(taken.get());
+        answer(services, upstreamInvite, taken.get());
+        LOG.debug("INVITE {}: the PF accepted the transfer itself ({}), file goes to the deferred store",
+                upstreamInvite.getCallId(), cause);
         return true;
     }
 
-    /** @return whether the transfer was taken over (false when the upstream INVITE is already answered) */
-    static boolean accept(PfServices services, SipServletRequest upstreamInvite, DeferralCause cause) throws IOException {
-        SipApplicationSession app = upstreamInvite.getApplicationSession();
-        if (app.getAttribute(DEFERRED) != null || upstreamInvite.isCommitted()) {
-            return false;
-        }
-        TransferDeferral.Invite invite = (TransferDeferral.Invite) app.getAttribute(INVITE);
-        MediaAnchoring.Anchor anchor = (MediaAnchoring.Anchor) app.getAttribute(ANCHOR);
-        java.util.Optional<SdpSession> taken = services.deferral().accept(invite, cause, anchor);
-        if (taken.isEmpty()) {
-            return false;
-        }
-        SdpSession answer = taken.get();
-        app.setAttribute(DEFERRED, cause.name());
+    /** The PF's own 200 with {@code answer}. */
+    static void answer(PfServices services, SipServletRequest upstreamInvite, SdpSession answer) throws IOException {
         SipServletResponse ok = upstreamInvite.createResponse(200, "OK");
-        ok.setContent(answer.format().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/sdp");
+        ok.setContent(answer.format().getBytes(StandardCharsets.UTF_8), "application/sdp");
         ok.setHeader("Server", services.serverHeader());
-        ok.send();
-        LOG.info("INVITE {}: the PF accepted the transfer itself ({}), file goes to the deferred store",
-                upstreamInvite.getCallId(), cause);
-        return true;
+        PeerGone.send(ok);
     }
 }

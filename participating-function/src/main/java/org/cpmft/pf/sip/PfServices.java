@@ -1,11 +1,14 @@
 package org.cpmft.pf.sip;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+
+import javax.servlet.sip.SipServletRequest;
 
 import org.cpmft.pf.cpm.policy.InviteAnalyzer;
 import org.cpmft.pf.cpm.role.RoleResolver;
@@ -21,15 +24,29 @@ import org.cpmft.pf.media.TransferDeferral;
  * @param serverHeader Server / User-Agent value naming the product and the CPM release
  * @param invitationTimeout provider-policy time an invitation may wait for a final answer
  *                          before the PF defers the transfer (zero: no timer)
+ * @param messages     initial MESSAGE requests (a client's IMDN, seed 004 5.4.5); null: 405 as before
  */
 public record PfServices(MediaAnchoring media, Supplier<InviteAnalyzer> analyzer, RoleResolver roles,
                          Predicate<InetAddress> trustedCore, String serverHeader, List<SipEventListener> listeners,
-                         TransferDeferral deferral, Duration invitationTimeout) {
+                         TransferDeferral deferral, Duration invitationTimeout, RequestHandler messages) {
+
+    /** Takes an initial request of a method the B2BUA does not relay itself, and answers it. */
+    @FunctionalInterface
+    public interface RequestHandler {
+        void handle(SipServletRequest request) throws IOException;
+    }
 
     private static volatile PfServices current;
 
     public PfServices {
         listeners = List.copyOf(listeners);
+    }
+
+    /** Without a MESSAGE handler. */
+    public PfServices(MediaAnchoring media, Supplier<InviteAnalyzer> analyzer, RoleResolver roles,
+                      Predicate<InetAddress> trustedCore, String serverHeader, List<SipEventListener> listeners,
+                      TransferDeferral deferral, Duration invitationTimeout) {
+        this(media, analyzer, roles, trustedCore, serverHeader, listeners, deferral, invitationTimeout, null);
     }
 
     public static void publish(PfServices services) {

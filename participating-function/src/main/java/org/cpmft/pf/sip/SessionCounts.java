@@ -7,7 +7,8 @@ import javax.servlet.sip.SipApplicationSessionListener;
 import javax.servlet.sip.SipSessionEvent;
 import javax.servlet.sip.SipSessionListener;
 
-import org.cpmft.pf.media.MediaAnchoring;
+import org.cpmft.pf.call.CallEvent;
+import org.cpmft.pf.call.TransferCall;
 
 /**
  * Application sessions and SIP sessions the container holds for this application, for /metrics: a
@@ -38,8 +39,9 @@ public final class SessionCounts implements SipApplicationSessionListener, SipSe
     public void sessionDestroyed(SipApplicationSessionEvent ev) {
         APPLICATION_SESSIONS.decrementAndGet();
         try {
-            if (ev.getApplicationSession().getAttribute(LocalAcceptance.ANCHOR) instanceof MediaAnchoring.Anchor anchor) {
-                anchor.release();
+            TransferCall call = Calls.of(ev.getApplicationSession());
+            if (call != null) {
+                call.end(CallEvent.CLOSED);
             }
         } catch (IllegalStateException alreadyInvalid) {
             // its attributes are gone: the servlet released the anchor before

@@ -67,6 +67,7 @@ class ConfigLoaderTest {
         assertThat(c.policy().thumbnailMaxBytes()).isEqualTo(10_240);
         assertThat(c.policy().thumbnailOversize()).isEqualTo(ThumbnailOversize.STRIP);
         assertThat(c.policy().groupFileTransfer()).isFalse();
+        assertThat(c.policy().groupSessionIdentities()).isEmpty();
         assertThat(c.policy().deferOn()).isEqualTo(PfRole.ORIGINATING);
 
         assertThat(c.retry()).isEqualTo(new RetryConfig(Duration.ofSeconds(60), 2.0, Duration.ofHours(1), 10,
@@ -166,6 +167,35 @@ class ConfigLoaderTest {
         assertThat(load("# only a comment\n", Map.of())).isEqualTo(PfConfig.defaults());
         assertThat(load("sip:\nretry:\n", Map.of())).isEqualTo(PfConfig.defaults());
         assertThat(load("sip:\n  outboundProxy:\n", Map.of())).isEqualTo(PfConfig.defaults());
+    }
+
+    @Test
+    void groupSessionIdentitiesAreAListOfWildcardedPsis() throws Exception {
+        PfConfig c = load("policy:\n  groupSessionIdentities: [\"sip:conf-!.*!@cf.example.net\", sip:chat.example.net]\n",
+                Map.of());
+        assertThat(c.policy().groupSessionIdentities()).containsExactly("sip:conf-!.*!@cf.example.net", "sip:chat.example.net");
+        assertThat(ConfigLoader.load(null, Map.of("PF_POLICY_GROUP_SESSION_IDENTITIES", "sip:a-!.*!@x.net, sip:y.net"))
+                .policy().groupSessionIdentities()).containsExactly("sip:a-!.*!@x.net", "sip:y.net");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PF_POLICY_GROUP_SESSION_IDENTITIES", "sip:a-!(!@x.net")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("policy.groupSessionIdentities: group session identity 'sip:a-!(!@x.net': bad expression");
+    }
+
+    @Test
+    void deliveryKeysDefaultToStrictAffinityAndTheSenderAsFrom() throws Exception {
+        DeferralConfig d = load("", Map.of()).deferral();
+        assertThat(d.deviceAffinity()).isEqualTo(DeviceAffinityPolicy.STRICT);
+        assertThat(d.deferredMgmtUri()).isEmpty();
+        DeferralConfig set = load("deferral: {deviceAffinity: fallback, deferredMgmtUri: 'sip:deferred@pf.example.net'}\n",
+                Map.of()).deferral();
+        assertThat(set.deviceAffinity()).isEqualTo(DeviceAffinityPolicy.FALLBACK);
+        assertThat(set.deferredMgmtUri()).map(SipUri::text).hasValue("sip:deferred@pf.example.net");
+        assertThat(load("", Map.of("PF_DEFERRAL_DEVICE_AFFINITY", "fallback")).deferral().deviceAffinity())
+                .isEqualTo(DeviceAffinityPolicy.FALLBACK);
+        assertThatThrownBy(() -> load("deferral: {deviceAffinity: anywhere}\n", Map.of()))
+                .hasMessageContaining("deferral.deviceAffinity");
+        assertThatThrownBy(() -> load("deferral: {deferredMgmtUri: 'not a uri'}\n", Map.of()))
+                .hasMessageContaining("deferral.deferredMgmtUri");
     }
 
     @Test
@@ -296,7 +326,7 @@ class ConfigLoaderTest {
                 .contains("PF_SIP_PORT", "PF_STORE_JDBC_URL", "PF_SIP_OUTBOUND_PROXY", "PF_MSRP_MAX_HEADER_BYTES",
                         "PF_POLICY_GROUP_FILE_TRANSFER", "PF_RETRY_BACKOFF_FACTOR")
                 .doesNotHaveDuplicates();
-        assertThat(keys).hasSize(42);
+        assertThat(keys).hasSize(47); // 42 + policy.groupSessionIdentities + deferral.storeOutageGrace, resumeWindow, deviceAffinity, deferredMgmtUri
         assertThat(keys).allSatisfy(k -> {
             assertThat(k.meaning()).isNotBlank();
             assertThat(k.shownDefault()).isNotBlank();

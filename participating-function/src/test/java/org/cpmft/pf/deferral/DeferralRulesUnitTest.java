@@ -12,6 +12,7 @@ import org.cpmft.store.transfer.ImdnRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.w3c.dom.Document;
 
 /** Pure logic of the deferral package: outcome mapping, device choice, IMDN bodies. */
@@ -38,20 +39,40 @@ class DeferralRulesUnitTest {
         assertThat(NotificationSender.Result.forStatus(status)).isEqualTo(result);
     }
 
-    @Test
-    void deviceAffinity() {
+    @ParameterizedTest
+    @EnumSource(DeviceAffinity.class)
+    void theRecordedDeviceGetsTheFileWheneverItIsRegisteredOrNothingIsKnown(DeviceAffinity affinity) {
         String d1 = "<urn:uuid:1>";
         // nothing recorded: any device, resume where recorded
-        assertThat(DeliveryTarget.choose(null, 10, 0, Set.of(d1))).isEqualTo(new DeliveryTarget(null, 10, false));
-        // recorded device registered, or no device knowledge on this node: that device
-        assertThat(DeliveryTarget.choose(d1, 10, 0, Set.of(d1, "<urn:uuid:2>")))
-                .isEqualTo(new DeliveryTarget(d1, 10, false));
-        assertThat(DeliveryTarget.choose(d1, 10, 0, Set.of())).isEqualTo(new DeliveryTarget(d1, 10, false));
-        // only other devices: whole file to any device when the store has it from octet 0
-        assertThat(DeliveryTarget.choose(d1, 10, 0, Set.of("<urn:uuid:2>"))).isEqualTo(new DeliveryTarget(null, 0, true));
-        // ... else only the recorded device can finish it
-        assertThat(DeliveryTarget.choose(d1, 10, 10, Set.of("<urn:uuid:2>")))
-                .isEqualTo(new DeliveryTarget(d1, 10, false));
+        assertThat(DeliveryTarget.choose(null, 10, 0, Set.of(d1), affinity))
+                .isEqualTo(new DeliveryTarget(null, 10, false, false));
+        // recorded device registered, or no device knowledge on this node: that device, resuming
+        assertThat(DeliveryTarget.choose(d1, 10, 0, Set.of(d1, "<urn:uuid:2>"), affinity))
+                .isEqualTo(new DeliveryTarget(d1, 10, false, false));
+        assertThat(DeliveryTarget.choose(d1, 10, 0, Set.of(), affinity))
+                .isEqualTo(new DeliveryTarget(d1, 10, false, false));
+        // only other devices and the store holds just the tail: only the recorded device can finish it
+        assertThat(DeliveryTarget.choose(d1, 10, 10, Set.of("<urn:uuid:2>"), affinity))
+                .isEqualTo(new DeliveryTarget(d1, 10, false, true));
+    }
+
+    @Test
+    void strictAffinityWaitsForTheDeviceThatAccepted() {
+        assertThat(DeliveryTarget.choose("<urn:uuid:1>", 10, 0, Set.of("<urn:uuid:2>"), DeviceAffinity.STRICT))
+                .isEqualTo(new DeliveryTarget("<urn:uuid:1>", 10, false, true));
+    }
+
+    @Test
+    void fallbackAffinityOffersTheWholeFileToAnyDevice() {
+        assertThat(DeliveryTarget.choose("<urn:uuid:1>", 10, 0, Set.of("<urn:uuid:2>"), DeviceAffinity.FALLBACK))
+                .isEqualTo(new DeliveryTarget(null, 0, true, false));
+    }
+
+    @Test
+    void theAffinityKeyHasTwoValues() {
+        assertThat(DeviceAffinity.parse(" Strict ")).isEqualTo(DeviceAffinity.STRICT);
+        assertThat(DeviceAffinity.parse("fallback")).isEqualTo(DeviceAffinity.FALLBACK);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> DeviceAffinity.parse("any"));
     }
 
     @Test

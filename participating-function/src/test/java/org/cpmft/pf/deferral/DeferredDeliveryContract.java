@@ -92,8 +92,11 @@ abstract class DeferredDeliveryContract {
         assertThat(delivery.state()).isEqualTo(DeferredDelivery.State.STOPPED);
     }
 
+    static final Duration RESUME_WINDOW = Duration.ofHours(1);
+
     static DeferralSettings settings(String node) {
-        return DeferralSettings.defaults(node).withTickPeriod(Duration.ofMillis(50)).withLease(Duration.ofSeconds(30));
+        return DeferralSettings.defaults(node).withTickPeriod(Duration.ofMillis(50)).withLease(Duration.ofSeconds(30))
+                .withResumeWindow(RESUME_WINDOW);
     }
 
     static FileTransferStream stream(long size) {
@@ -433,8 +436,16 @@ abstract class DeferredDeliveryContract {
         assertThat(awaitState(id, TransferState.DELIVERED).bytesDelivered()).isEqualTo(file.length);
     }
 
+    /** Replaces the running service with one on other settings (same store, registry and SIP side). */
+    void restartWith(DeferralSettings settings) {
+        delivery.stop(Duration.ofMillis(200));
+        delivery = new DeferredDelivery(store, registry, sip, sip, () -> POLICY, settings, meters, clock);
+        delivery.start();
+    }
+
     @Test
-    void aRecordedDeviceThatIsGoneGetsTheWholeFileOnAnotherDevice() {
+    void withFallbackARecordedDeviceThatIsGoneGetsTheWholeFileOnAnotherDevice() {
+        restartWith(settings("n1").withDeviceAffinity(DeviceAffinity.FALLBACK));
         byte[] file = content(5_000, 8);
         UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).bytesDelivered(0).build(), file);
         registerDevice(BOB, "<urn:uuid:another-device>");
@@ -445,7 +456,85 @@ abstract class DeferredDeliveryContract {
     }
 
     @Test
-    void theSinkSkipsRepeatedOctetsRefusesGapsAndAbortRemovesTheTransfer() throws Exception {
+    void strictAffinityKeepsTheFileForTheDeviceThatAcceptedWithoutUsingAttempts() {
+        byte[] file = content(5_000, 18);
+        UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).build(), file);
+        registerDevice(BOB, "<urn:uuid:another-device>");
+        DeferredTransfer waiting = await(id, t -> t.state() == TransferState.STORED && t.lastError() != null,
+                "waiting for the device");
+        assertThat(waiting.lastError()).contains("waiting for device " + BOB_PHONE);
+        assertThat(waiting.attempts()).as("waiting uses no attempt").isZero();
+        sip.expectNoOffer(300);
+        double waits = counter("pf.deferred.deliveries", "outcome", "awaiting_device");
+        assertThat(waits).isPositive();
+        sip.expectNoOffer(500);
+        assertThat(counter("pf.deferred.deliveries", "outcome", "awaiting_device")).as("no claim per tick")
+                .isEqualTo(waits);
+        assertThat(store.transfers().show(id).attempts()).isZero();
+
+        registerDevice(BOB, BOB_PHONE);
+        DeliveryRequest r = sip.nextOffer().request();
+        assertThat(r.targetInstance()).isEqualTo(BOB_PHONE);
+        assertThat(store.transfers().show(id).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void a488ToTheResumeOfferBringsTheWholeFileNextWithoutARange() throws Exception {
+        byte[] file = content(200_000, 19);
+        UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).build(), file);
+        registerDevice(BOB, BOB_PHONE);
+        sip.nextOffer().result().complete(new DeliveryOutcome.Partial(120_000));
+        await(id, t -> t.state() == TransferState.STORED && t.bytesDelivered() == 120_000, "partly delivered");
+
+        clock.advance(Duration.ofSeconds(60));
+        FakeSipSide.Offer resume = sip.nextOffer();
+        assertThat(resume.request().fileOffer().range()).isPresent();
+        resume.result().complete(DeliveryOutcome.forFinalResponse(488, "Not Acceptable Here"));
+
+        // at once, not after the policy's delay
+        FakeSipSide.Offer whole = sip.nextOffer();
+        DeliveryRequest r = whole.request();
+        assertThat(r.resumeOffset()).isZero();
+        assertThat(r.fileOffer().range()).isEmpty();
+        assertThat(r.targetInstance()).isEqualTo(BOB_PHONE);
+        assertThat(r.buildOffer("192.0.2.10", 1, 2855, false, List.of("msrp://192.0.2.10:2855/x;tcp")).format())
+                .doesNotContain("a=file-range");
+        assertThat(readAll(r.openContent())).isEqualTo(file);
+        whole.result().complete(new DeliveryOutcome.Delivered(file.length, BOB_PHONE));
+        awaitState(id, TransferState.DELIVERED);
+    }
+
+    @Test
+    void a488ToTheResumeOfATailOnlyTransferFailsIt() {
+        byte[] file = content(50_000, 20);
+        UUID id = deferStored(request(file).recipientInstance(BOB_PHONE).bytesDelivered(10_000).build(), file);
+        registerDevice(BOB, BOB_PHONE);
+        FakeSipSide.Offer resume = sip.nextOffer();
+        assertThat(resume.request().resumeOffset()).isEqualTo(10_000);
+        resume.result().complete(DeliveryOutcome.forFinalResponse(488, null));
+        assertThat(awaitState(id, TransferState.FAILED).lastError()).contains("488");
+    }
+
+    @Test
+    void theDeliveryInviteComesFromTheSenderOrTheConfiguredDeferredMgmtUri() {
+        byte[] file = content(1_000, 21);
+        deferStored(request(file).build(), file);
+        register(BOB);
+        DeliveryRequest r = sip.nextOffer().request();
+        assertThat(r.from()).isEqualTo(ALICE);
+        assertThat(r.sender()).isEqualTo(ALICE);
+
+        restartWith(settings("n1").withDeferredMgmtUri("sip:deferred@pf.example.net"));
+        database.clear();
+        deferStored(request(file).build(), file);
+        register(BOB);
+        DeliveryRequest m = sip.nextOffer().request();
+        assertThat(m.from()).isEqualTo("sip:deferred@pf.example.net");
+        assertThat(m.sender()).as("Referred-By stays the sender").isEqualTo(ALICE);
+    }
+
+    @Test
+    void theSinkSkipsRepeatedOctetsAndRefusesGaps() throws Exception {
         byte[] file = content(3_000, 9);
         UUID id;
         try (TransferSink sink = delivery.intake().defer(request(file).build())) {
@@ -461,17 +550,90 @@ abstract class DeferredDeliveryContract {
             sink.complete();
         }
         assertThat(readAll(store.content().openReader(id, 0))).isEqualTo(file);
+    }
 
-        UUID aborted;
+    @Test
+    void anAbandonedUploadStaysResumableForTheResumeWindowThenGoesWithoutANotice() throws Exception {
+        registerDevice(ALICE, ALICE_PHONE);
+        byte[] file = content(3_000, 12);
+        UUID id;
         try (TransferSink sink = delivery.intake().defer(request(file).build())) {
-            aborted = sink.transferId();
-            sink.write(ByteBuffer.wrap(file, 0, 100), 0);
-            sink.abort("CANCEL");
+            id = sink.transferId();
+            sink.write(ByteBuffer.wrap(file, 0, 1_000), 0);
+            assertThat(sink.abandon()).isTrue();
         }
-        DeferredTransfer a = store.transfers().show(aborted);
-        assertThat(a.state()).isEqualTo(TransferState.FAILED);
-        assertThat(a.lastError()).isEqualTo("aborted by sender: CANCEL");
-        assertThat(store.notifications().findPendingFor(ALICE)).isEmpty();
+        clock.advance(RESUME_WINDOW.minusSeconds(1));
+        delivery.tickNow().join();
+        DeferredTransfer kept = store.transfers().show(id);
+        assertThat(kept.state()).as("resumable within the window").isEqualTo(TransferState.RECEIVING);
+        assertThat(readAll(store.content().openReader(id, 0))).isEqualTo(Arrays.copyOf(file, 1_000));
+
+        clock.advance(Duration.ofSeconds(2));
+        delivery.tickNow().join();
+        DeferredTransfer gone = store.transfers().show(id);
+        assertThat(gone.state()).isEqualTo(TransferState.EXPIRED);
+        assertThat(gone.lastError()).contains("abandoned by the sender");
+        assertThatThrownBy(() -> readAll(store.content().openReader(id, 0))).isInstanceOf(IOException.class);
+        sip.expectNoNotice(200);
+        assertThat(store.notifications().findPendingFor(ALICE)).as("the sender ended it itself").isEmpty();
+    }
+
+    @Test
+    void anAbandonedUploadTheSenderResumesIsNoLongerAbandoned() throws Exception {
+        byte[] file = content(3_000, 13);
+        UUID id;
+        try (TransferSink sink = delivery.intake().defer(request(file).build())) {
+            id = sink.transferId();
+            sink.write(ByteBuffer.wrap(file, 0, 1_000), 0);
+            sink.abandon();
+        }
+        clock.advance(RESUME_WINDOW.minusSeconds(10));
+        try (TransferSink resumed = delivery.intake().resume(id)) {
+            assertThat(resumed.position()).isEqualTo(1_000);
+            resumed.write(ByteBuffer.wrap(file, 1_000, 500), 1_000);
+            resumed.flushDurable();
+        }
+        clock.advance(Duration.ofSeconds(20));
+        delivery.tickNow().join();
+        assertThat(store.transfers().show(id).state()).as("the window counts from the last abandonment")
+                .isEqualTo(TransferState.RECEIVING);
+        try (TransferSink resumed = delivery.intake().resume(id)) {
+            resumed.write(ByteBuffer.wrap(file, 1_500, 1_500), 1_500);
+            resumed.complete();
+        }
+        clock.advance(RESUME_WINDOW.plusSeconds(10));
+        delivery.tickNow().join();
+        assertThat(store.transfers().show(id).state()).isIn(TransferState.STORED, TransferState.DELIVERING);
+        assertThat(readAll(store.content().openReader(id, 0))).isEqualTo(file);
+    }
+
+    @Test
+    void aFileTheRecipientDeclinesWhileItIsStoredFailsIsNeverOfferedAndTheSenderIsTold() throws Exception {
+        registerDevice(ALICE, ALICE_PHONE);
+        byte[] file = content(3_000, 14);
+        UUID id;
+        try (TransferSink sink = delivery.intake().defer(DeferralRequest.builder(ALICE, BOB,
+                        DeferralCause.MEDIA_INTERRUPTED, stream(file.length))
+                .senderInstance("\"" + ALICE_PHONE + "\"")
+                .imdnRequest("34jk324j", "positive-delivery, negative-delivery")
+                .build())) {
+            id = sink.transferId();
+            sink.write(ByteBuffer.wrap(file, 0, 2_000), 0);
+            sink.flushDurable();
+            sink.decline("declined by the recipient (BYE)");
+        }
+        DeferredTransfer t = store.transfers().show(id);
+        assertThat(t.state()).isEqualTo(TransferState.FAILED);
+        assertThat(t.lastError()).contains("declined by the recipient");
+        assertThatThrownBy(() -> readAll(store.content().openReader(id, 0))).isInstanceOf(IOException.class);
+        NotificationSender.Message m = sip.nextNotice().message();
+        assertThat(m.to()).isEqualTo(ALICE);
+        assertThat(m.toInstance()).isEqualTo(ALICE_PHONE);
+        assertThat(m.body()).contains("<failed/>", "34jk324j");
+        register(BOB);
+        clock.advance(POLICY.delayBeforeAttempt(1).plusSeconds(1));
+        sip.expectNoOffer(300);
+        assertThat(counter("pf.deferred.deliveries", "outcome", "declined")).isEqualTo(1);
     }
 
     @Test

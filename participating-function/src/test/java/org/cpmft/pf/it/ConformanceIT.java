@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -50,6 +51,9 @@ class ConformanceIT {
     private static final List<String> MALFORMED = List.of("c-malformed-to", "c-missing-from", "c-missing-to",
             "c-missing-cseq");
 
+    /** The far ends listen on 127.0.0.1: a Request-URI sip:conf-...@127.0.0.1 names a group session. */
+    private static final String GROUP_IDENTITIES = "sip:conf-!.*!@127.0.0.1";
+
     @TempDir
     static Path dir;
     private static PfUnderTest standard;
@@ -58,10 +62,10 @@ class ConformanceIT {
     @BeforeAll
     static void startPfs() throws Exception {
         standard = new PfUnderTest(Files.createDirectories(dir.resolve("pf-standard")),
-                Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32"));
+                Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32", "PF_POLICY_GROUP_SESSION_IDENTITIES", GROUP_IDENTITIES));
         alternative = new PfUnderTest(Files.createDirectories(dir.resolve("pf-alternative")),
                 Map.of("PF_SIP_TRUSTED_CORE", "127.0.0.1/32", "PF_POLICY_THUMBNAIL_OVERSIZE", "refuse",
-                        "PF_POLICY_GROUP_FILE_TRANSFER", "true"));
+                        "PF_POLICY_GROUP_FILE_TRANSFER", "true", "PF_POLICY_GROUP_SESSION_IDENTITIES", GROUP_IDENTITIES));
     }
 
     @AfterAll
@@ -127,6 +131,12 @@ class ConformanceIT {
                 "127.0.0.1", List.of()));
         c.add(new Case("two files to a group: 403 + 122", "c-group-ft-two-files", null, true, false, "127.0.0.1",
                 List.of()));
+        c.add(refused("Request-URI is a CPM Group Session Identity, group FT not allowed: 403 + 122",
+                "c-group-ft-identity"));
+        c.add(new Case("group session identity answered 480: relayed, not deferred as a 1-1", "c-group-ft-identity-480",
+                "s-group-480", true, false, "127.0.0.1", List.of()));
+        c.add(relayed("a client's IMDN MESSAGE passed on, content and DateTime intact", "c-imdn-message",
+                "s-imdn-message"));
         c.add(relayed("forking: first 2xx wins, later 2xx ACKed and BYEd", "c-fork", "s-fork"));
         c.add(relayed("CANCEL forwarded with its Reason", "c-cancel", "s-cancel"));
         c.add(relayed("BYE from the recipient", "c-recipient-bye", "s-recipient-bye"));
@@ -142,7 +152,7 @@ class ConformanceIT {
                 "c-reinvite-no-sdp-bad-offer", "s-reinvite-no-sdp-bad-offer"));
         c.add(relayed("re-INVITE without SDP, unusable answer in the ACK: refusing answer in the ACK, BYE both legs",
                 "c-reinvite-no-sdp-bad-answer", "s-reinvite-no-sdp-bad-answer"));
-        c.add(refused("third-party REGISTER and de-REGISTER: 200", "c-third-party-register"));
+        // c-third-party-register: theThirdPartyRegisterDeliversTheStoredFileToTheDeviceThatAccepted
         c.add(refused("OPTIONS: 200 with Allow", "c-options"));
         c.add(new Case("request from outside the SIP/IP core: 403", "c-untrusted", null, false, false, "127.0.0.3",
                 List.of()));
@@ -184,6 +194,38 @@ class ConformanceIT {
         } finally {
             if (uas != null) {
                 uas.kill();
+            }
+        }
+    }
+
+    /**
+     * c-third-party-register: the S-CSCF's REGISTER of bob's device gets 200 and delivers the rest of
+     * the file that device accepted and lost (CPM 8.2.3.1 1.a, seed 002 4.2): s-deferred-delivery.xml
+     * checks the INVITE (Accept-Contact with the device's +sip.instance and require;explicit,
+     * Referred-By, the RFC 5547 attributes with the thumbnail part, file-range, a=setup), and the
+     * octets the device ends up with hash like the file. On both stores.
+     */
+    @ParameterizedTest(name = "c-third-party-register delivers to the device that accepted ({0})")
+    @EnumSource(DeliveryLab.Backend.class)
+    void theThirdPartyRegisterDeliversTheStoredFileToTheDeviceThatAccepted(DeliveryLab.Backend backend)
+            throws Exception {
+        Path work = Files.createDirectories(dir.resolve("third-party-register-" + backend));
+        byte[] content = DeferralIT.randomFile(3 * 1024 * 1024 + 17, 9L);
+        Path file = DeferralIT.write(work, "photo.bin", content);
+        try (DeliveryLab lab = new DeliveryLab(work, backend)) {
+            long confirmed = lab.storeForTheDevice(file, 700_000);
+            String restPath = "msrp://127.0.0.1:" + FreePorts.next() + "/bobdev2;tcp";
+            try (ProcessUnderTest receiver = DeferralIT.receiver(work, restPath, "rest.bin")) {
+                Sipp device = Sipp.scenario("conformance/s-deferred-delivery.xml", "device-delivery", work)
+                        .atPort(lab.devicePort).key("msrp_path", restPath).start();
+                lab.register("c-third-party-register");
+                assertThat(device.awaitExit()).as("device\n%s\nPF:\n%s", device.report(), lab.pf.process().output())
+                        .isZero();
+                long from = DeliveryLab.resumeOffset(device.messages());
+                assertThat(from).as("resumes where the device confirmed").isEqualTo(confirmed);
+                byte[] whole = DeliveryLab.join(Files.readAllBytes(work.resolve("first.bin")), from,
+                        Files.readAllBytes(work.resolve("rest.bin")));
+                assertThat(DeferralIT.sha256(whole)).isEqualTo(DeferralIT.sha256(content));
             }
         }
     }

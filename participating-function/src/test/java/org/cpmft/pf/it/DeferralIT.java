@@ -133,7 +133,7 @@ class DeferralIT {
     }
 
     /** Client A (SIPp UAC + the MSRP CLI it starts on the 200) pushes the file through the PF. */
-    private static String push(Path dir, PfUnderTest pf, String scenario, Path file, int holdMillis)
+    static String push(Path dir, PfUnderTest pf, String scenario, Path file, int holdMillis)
             throws Exception {
         String senderPath = "msrp://127.0.0.1:" + FreePorts.next() + "/alice" + FreePorts.next() + ";tcp";
         Path result = dir.resolve(file.getFileName() + ".sent.txt");
@@ -171,7 +171,7 @@ class DeferralIT {
     }
 
     /** The MSRP CLI listening on the path's port for the path's session, writing into {@code out}. */
-    private static ProcessUnderTest receiver(Path dir, String msrpPath, String out, String... extra) throws Exception {
+    static ProcessUnderTest receiver(Path dir, String msrpPath, String out, String... extra) throws Exception {
         Matcher m = Pattern.compile("msrp://([^:/]+):(\\d+)/([^;]+);tcp").matcher(msrpPath);
         assertThat(m.matches()).isTrue();
         List<String> args = new ArrayList<>(List.of("msrp", "receive", "--listen", m.group(1) + ":" + m.group(2),
@@ -194,17 +194,17 @@ class DeferralIT {
         }
     }
 
-    private static byte[] randomFile(int size, long seed) {
+    static byte[] randomFile(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    private static Path write(Path dir, String name, byte[] content) throws Exception {
+    static Path write(Path dir, String name, byte[] content) throws Exception {
         return Files.write(dir.resolve(name), content);
     }
 
-    private static String sha256(byte[] content) throws Exception {
+    static String sha256(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 }

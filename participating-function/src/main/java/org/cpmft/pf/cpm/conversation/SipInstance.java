@@ -53,6 +53,16 @@ public record SipInstance(String urn) {
     }
 
     /**
+     * The Accept-Contact value that steers a request to this device only:
+     * {@code *;+sip.instance="<urn>";require;explicit} (RFC 3841 section 9.2 and 10, RFC 5626
+     * section 4.1 quoting; seed 002 4.2). With {@code require;explicit} a contact registered
+     * without this instance does not match, so no other device is tried.
+     */
+    public String acceptContactValue() {
+        return "*;" + featureParam() + ";require;explicit";
+    }
+
+    /**
      * The Accept-Contact value that steers a request to this device and service (RFC 3841 with
      * {@code require;explicit}: only contacts registered with this instance and service match).
      */

@@ -29,7 +29,16 @@ public final class DeferralRules {
         return deferOn;
     }
 
-    /** Whether this PF, acting in {@code role}, defers at all for a transfer ({@code group}: to a group). */
+    /**
+     * Whether this PF, acting in {@code role}, defers at all for a transfer ({@code group}: in a CPM
+     * group session, seed 002 9.3.1). A group transfer is never deferred: stored as a 1-1 it would
+     * come back later as a 1-1 INVITE from the sender, outside the group session. Seed 004 7.3.12 has
+     * deferred group delivery happen inside the group session (the PF invites the client back into it,
+     * a=sendrecv while it is active, a=sendonly after), which needs the Controlling Function's session
+     * state; for FT the Controlling Function runs the Large Message Mode procedure per participant
+     * (9.3.1) and handles an unreachable one "as per service provider policy". So the participant's
+     * 480/408, the invitation timer and a dropped MSRP leg all reach the Controlling Function as they are.
+     */
     public boolean applies(Role role, boolean group) {
         return role == deferOn && !group;
     }

@@ -1,5 +1,7 @@
 package org.cpmft.pf.cpm.policy;
 
+import org.cpmft.pf.cpm.group.GroupSessionIdentities;
+
 /**
  * Service provider policy for file transfer, as values (the config module supplies them).
  *
@@ -8,9 +10,11 @@ package org.cpmft.pf.cpm.policy;
  * @param thumbnailMaxBytes        largest file-icon accepted, decoded bytes (CPM 7.4.1 1.e: less than 10 kB)
  * @param thumbnailOversize        what to do with a larger one
  * @param groupFileTransferAllowed whether FT in a group session is supported (CPM 9.3.1)
+ * @param groupSessionIdentities   the Controlling Function's group session identities the operator
+ *                                 provisions (seed 002 9.3.1: a Request-URI naming one is a group FT)
  */
 public record FileTransferPolicy(long maxFileSize, long thumbnailMaxBytes, ThumbnailHandling thumbnailOversize,
-                                 boolean groupFileTransferAllowed) {
+                                 boolean groupFileTransferAllowed, GroupSessionIdentities groupSessionIdentities) {
 
     public static final long DEFAULT_MAX_FILE_SIZE = 100L * 1024 * 1024;
     public static final long DEFAULT_THUMBNAIL_MAX_BYTES = 10 * 1024;
@@ -25,6 +29,13 @@ public record FileTransferPolicy(long maxFileSize, long thumbnailMaxBytes, Thumb
         if (thumbnailOversize == null) {
             throw new IllegalArgumentException("thumbnailOversize is null");
         }
+        groupSessionIdentities = groupSessionIdentities == null ? GroupSessionIdentities.NONE : groupSessionIdentities;
+    }
+
+    /** A policy with no provisioned group session identities. */
+    public FileTransferPolicy(long maxFileSize, long thumbnailMaxBytes, ThumbnailHandling thumbnailOversize,
+                              boolean groupFileTransferAllowed) {
+        this(maxFileSize, thumbnailMaxBytes, thumbnailOversize, groupFileTransferAllowed, GroupSessionIdentities.NONE);
     }
 
     /** 100 MiB files, 10 KiB thumbnails stripped when larger, no FT in group sessions. */

@@ -12,6 +12,7 @@ import org.cpmft.pf.cpm.body.MimePart;
 import org.cpmft.pf.cpm.feature.CpmService;
 import org.cpmft.pf.cpm.feature.FeatureTags;
 import org.cpmft.pf.cpm.feature.ServiceIndication;
+import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
 import org.cpmft.pf.cpm.sdp.FileTransferStream;
 import org.cpmft.pf.cpm.sdp.SdpProblem;
@@ -58,6 +59,17 @@ public final class InviteAnalyzer {
 
     public FileTransferPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Whether an INVITE belongs to a CPM group session by its Request-URI (a provisioned Group
+     * Session Identity, seed 002 9.3.1) or its Contact ({@code isfocus}, RFC 4579): the adapter
+     * passes it as {@link InviteDescription#knownGroupSession()}. {@link FtDecision.Forward#group()}
+     * then says whether the transfer is a group one by any sign, the recipient-list body included,
+     * which is what {@code TransferDeferral.Invite#group} wants.
+     */
+    public boolean isGroupSession(SipHeaders headers, String requestUri) {
+        return policy.groupSessionIdentities().isGroup(headers, requestUri);
     }
 
     /** Decides on an initial INVITE. */

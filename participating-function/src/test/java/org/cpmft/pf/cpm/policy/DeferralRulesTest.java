@@ -54,4 +54,18 @@ class DeferralRulesTest {
     void sideIsRequired() {
         assertThatThrownBy(() -> new DeferralRules(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aGroupTransferIsNeverDeferredOnAnyPath() {
+        for (Role role : Role.values()) {
+            DeferralRules rules = new DeferralRules(role);
+            assertThat(rules.applies(role, true)).isFalse();
+            assertThat(rules.onFinalResponse(role, true, 480)).isEmpty();
+            assertThat(rules.onFinalResponse(role, true, 408)).isEmpty();
+            assertThat(rules.onInvitationTimeout(role, true)).isEmpty();
+            assertThat(rules.onRecipientNotRegistered(role, true)).isEmpty();
+            assertThat(rules.onMediaInterrupted(role, true, 0, OptionalLong.of(100), false)).isEmpty();
+            assertThat(rules.applies(role, false)).isTrue();
+        }
+    }
 }

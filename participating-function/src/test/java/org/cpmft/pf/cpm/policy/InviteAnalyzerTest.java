@@ -13,6 +13,7 @@ import org.cpmft.pf.cpm.Samples;
 import org.cpmft.pf.cpm.header.SipHeaders;
 import org.cpmft.pf.cpm.header.Warning;
 import org.cpmft.pf.cpm.sdp.SdpSession;
+import org.cpmft.pf.cpm.group.GroupSessionIdentities;
 import org.junit.jupiter.api.Test;
 
 class InviteAnalyzerTest {
@@ -191,6 +192,22 @@ class InviteAnalyzerTest {
         assertThat(r.logReason()).startsWith("2 files");
         // two files to one recipient are fine (CPM 7.4.1 1.d)
         assertThat(forwarded(allowed.analyze(InviteDescription.withSdp(FT, Samples.TWO_FILES))).fileTransfers()).hasSize(2);
+    }
+
+    @Test
+    void requestUriNamingAProvisionedGroupSessionIdentityIsAGroupTransfer() {
+        FileTransferPolicy policy = new FileTransferPolicy(0, 10240, ThumbnailHandling.STRIP, false,
+                GroupSessionIdentities.of(java.util.List.of("sip:conf-!.*!@cf.example.net")));
+        InviteAnalyzer analyzer = new InviteAnalyzer(policy, HOST);
+        assertThat(analyzer.isGroupSession(FT, "sip:conf-77@cf.example.net")).isTrue();
+        assertThat(analyzer.isGroupSession(FT, "sip:bob@example.net")).isFalse();
+        boolean known = analyzer.isGroupSession(FT, "sip:conf-77@cf.example.net");
+        FtDecision.Reject r = rejected(analyzer.analyze(new InviteDescription(FT, "application/sdp", offer(10).getBytes(), known)));
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.warning().orElseThrow().text()).isEqualTo(CpmWarnings.FUNCTION_NOT_ALLOWED);
+        assertThat(r.logReason()).contains("Request-URI is a CPM Group Session Identity");
+        // the default policy provisions none
+        assertThat(defaults.isGroupSession(FT, "sip:conf-77@cf.example.net")).isFalse();
     }
 
     @Test
