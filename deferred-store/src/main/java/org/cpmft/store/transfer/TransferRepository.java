@@ -4,6 +4,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -83,6 +84,72 @@ public final class TransferRepository {
                 .setParameterList("states", List.of(TransferState.RECEIVING, TransferState.STORED,
                         TransferState.DELIVERING))
                 .getResultList());
+    }
+
+    /** Upper bound of {@link #findBetween} rows: a resume INVITE refers to a recent transfer of the pair. */
+    public static final int MAX_BETWEEN = 100;
+
+    /**
+     * Transfers from {@code senderUri} to {@code recipientUri} in one of {@code states}, newest
+     * first, at most {@code max}: what a resume INVITE between the two may refer to (seed 004
+     * 7.4.5; a resuming sender has the original sender and recipient, a resuming receiver or a
+     * pull has them the other way round). URIs compare exactly, as in {@link #findByRecipient}.
+     */
+    public List<DeferredTransfer> findBetween(String senderUri, String recipientUri, Collection<TransferState> states,
+                                              int max) {
+        Objects.requireNonNull(senderUri, "senderUri");
+        Objects.requireNonNull(recipientUri, "recipientUri");
+        if (max < 1 || max > MAX_BETWEEN) {
+            throw new IllegalArgumentException("max must be within 1.." + MAX_BETWEEN + ": " + max);
+        }
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return tx.inSession(s -> s.createSelectionQuery("from DeferredTransfer where recipientUri = :r"
+                                + " and senderUri = :s and state in (:states) order by createdAt desc, id",
+                        DeferredTransfer.class)
+                .setParameter("r", recipientUri)
+                .setParameter("s", senderUri)
+                .setParameterList("states", List.copyOf(states))
+                .setMaxResults(max)
+                .getResultList());
+    }
+
+    /**
+     * Claims one transfer for a delivery the recipient asked for itself (a pull or a resuming
+     * receiver the PF serves from its store, seed 004 7.4.5.2): like {@link #claimDue} for this
+     * id only and regardless of the next attempt time. Only a STORED transfer, or a DELIVERING one
+     * whose lease ran out, not expired, can be claimed.
+     *
+     * @return the claimed transfer (DELIVERING, leased to {@code nodeId}, one attempt more), or
+     *         empty when it is not claimable now
+     */
+    public Optional<DeferredTransfer> claim(UUID id, String nodeId, Duration lease) {
+        Objects.requireNonNull(id, "id");
+        LeaseClaimer.checkArguments(nodeId, 1, lease);
+        try {
+            return tx.inSession(s -> {
+                Instant now = tx.now();
+                int n = s.createNativeMutationQuery("UPDATE " + TABLE + " SET state = :active,"
+                                + " lease_owner = :owner, lease_until = :until, attempts = attempts + 1,"
+                                + " updated_at = :now, version = version + 1"
+                                + " WHERE id = :id AND expires_at > :now AND (state = :waiting"
+                                + " OR (state = :active AND lease_until <= :now))")
+                        .setParameter("active", TransferState.DELIVERING.name())
+                        .setParameter("waiting", TransferState.STORED.name())
+                        .setParameter("owner", nodeId)
+                        .setParameter("until", now.plus(lease))
+                        .setParameter("now", now)
+                        .setParameter("id", id)
+                        .executeUpdate();
+                if (n != 1) {
+                    return Optional.<DeferredTransfer>empty();
+                }
+                return Optional.of(load(s, List.of(id)).get(0));
+            });
+        } catch (RuntimeException e) {
+            throw Transactions.wrap("claim of " + id + " by " + nodeId + " failed", e);
+        }
     }
 
     /**

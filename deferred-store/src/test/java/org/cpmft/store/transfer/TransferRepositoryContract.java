@@ -303,6 +303,64 @@ public abstract class TransferRepositoryContract extends StoreTestBase {
         assertThat(store.transfers().oldestPendingAge()).isEmpty();
     }
 
+    @Test
+    void findBetweenListsOneDirectionOfAPairInTheAskedStatesNewestFirst() {
+        DeferredTransfer older = store.transfers().create(newTransfer(BOB, 10));
+        clock.advance(Duration.ofSeconds(1));
+        DeferredTransfer stored = storedTransfer(BOB, 10);
+        clock.advance(Duration.ofSeconds(1));
+        DeferredTransfer failed = storedTransfer(BOB, 10);
+        store.transfers().fail(failed.id(), "603", null);
+        storedTransfer("sip:carol@example.com", 10);
+        // the other direction: bob sent to alice
+        store.transfers().create(DeferredTransfer.receiving(UUID.randomUUID(), BOB, "sip:alice@example.com",
+                new FileDescription("photo.jpg", "image/jpeg", 10L, null), T0, T0.plusSeconds(600)));
+
+        List<TransferState> all = List.of(TransferState.values());
+        assertThat(store.transfers().findBetween("sip:alice@example.com", BOB, all, 10))
+                .extracting(DeferredTransfer::id).containsExactly(failed.id(), stored.id(), older.id());
+        assertThat(store.transfers().findBetween("sip:alice@example.com", BOB,
+                List.of(TransferState.RECEIVING, TransferState.STORED), 10))
+                .extracting(DeferredTransfer::id).containsExactly(stored.id(), older.id());
+        assertThat(store.transfers().findBetween("sip:alice@example.com", BOB, all, 1))
+                .extracting(DeferredTransfer::id).containsExactly(failed.id());
+        assertThat(store.transfers().findBetween(BOB, "sip:alice@example.com", all, 10)).hasSize(1);
+        assertThat(store.transfers().findBetween("sip:nobody@example.com", BOB, all, 10)).isEmpty();
+        assertThat(store.transfers().findBetween("sip:alice@example.com", BOB, List.of(), 10)).isEmpty();
+        assertThatThrownBy(() -> store.transfers().findBetween("sip:alice@example.com", BOB, all, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.transfers().findBetween("sip:alice@example.com", BOB, all,
+                TransferRepository.MAX_BETWEEN + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void claimOfOneTransferTakesAStoredOneAtOnceAndNotOneUnderALiveLease() {
+        DeferredTransfer t = storedTransfer(BOB, 10);
+        DeferredTransfer receiving = store.transfers().create(newTransfer(BOB, 10));
+        assertThat(t.nextAttemptAt()).isAfter(clock.instant()); // not due: claimed anyway
+
+        DeferredTransfer c = store.transfers().claim(t.id(), "n1", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(c.state()).isEqualTo(TransferState.DELIVERING);
+        assertThat(c.leaseOwner()).isEqualTo("n1");
+        assertThat(c.leaseUntil()).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)));
+        assertThat(c.attempts()).isEqualTo(1);
+        assertThat(store.transfers().claim(t.id(), "n2", Duration.ofMinutes(1))).as("lease live").isEmpty();
+        assertThat(store.transfers().claimDue("n2", 10, Duration.ofMinutes(1))).isEmpty();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.transfers().claim(t.id(), "n2", Duration.ofMinutes(1))).as("lease ran out").get()
+                .satisfies(x -> assertThat(x.leaseOwner()).isEqualTo("n2"))
+                .satisfies(x -> assertThat(x.attempts()).isEqualTo(2));
+        store.transfers().markDelivered(t.id(), "n2");
+        assertThat(store.transfers().claim(t.id(), "n1", Duration.ofMinutes(1))).as("delivered").isEmpty();
+        assertThat(store.transfers().claim(receiving.id(), "n1", Duration.ofMinutes(1))).as("receiving").isEmpty();
+        assertThat(store.transfers().claim(UUID.randomUUID(), "n1", Duration.ofMinutes(1))).isEmpty();
+
+        DeferredTransfer old = storedTransfer(BOB, 10);
+        clock.advance(POLICY.expiry());
+        assertThat(store.transfers().claim(old.id(), "n1", Duration.ofMinutes(1))).as("expired").isEmpty();
+    }
+
     /** A transfer with {@code size} octets of content, STORED. */
     protected DeferredTransfer storedTransfer(String recipient, int size) {
         DeferredTransfer t = store.transfers().create(newTransfer(recipient, size));

@@ -36,6 +36,8 @@ public final class RelayLeg {
     private volatile SessionTeeSink tee;
     private volatile long teeFromOffset;
     private volatile StandInSession standIn;
+    /** Completes when an endpoint connection is first bound to the leg; fails when the leg closes first. */
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
     RelayLeg(Role role, MsrpUri localPath, RelayContext relay) {
         this.role = role;
@@ -199,6 +201,7 @@ public final class RelayLeg {
                 conn.detach(this);
                 return false;
             }
+            connected.complete(null);
             return true;
         }
         if (connection.get() == conn) {
@@ -246,6 +249,50 @@ public final class RelayLeg {
         return new StoredStreamPlayer(conn, this, source, fromOffset, chunkSize).start();
     }
 
+    /**
+     * {@link #play} once the endpoint has connected: on the offerer leg the endpoint is the active side
+     * (RFC 4975 section 5.4, RFC 6135) and binds its connection with its first SEND, so the relay can
+     * only send after that. The PF uses it to serve a pull or a resuming receiver from its store (RFC
+     * 5547 sections 8.2 and 9). The play starts on the connection's event loop after the binding SEND
+     * is answered.
+     *
+     * @return completes with the bytes played once every chunk was answered 200; fails when the leg
+     *         closes before the endpoint connected, or as {@link #play} does
+     */
+    public CompletableFuture<Long> playWhenConnected(StoredStreamSource source, long fromOffset, int chunkSize) {
+        if (chunkSize <= 0 || fromOffset < 0 || fromOffset > source.size()) {
+            throw new IllegalArgumentException("bad chunk size or offset");
+        }
+        if (remotePath == null) {
+            throw new IllegalStateException("no remote path bound for " + localPath);
+        }
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        connected.whenComplete((v, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            Runnable start = () -> play(source, fromOffset, chunkSize).whenComplete((played, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(played);
+                }
+            });
+            RelayConnection conn = connection.get();
+            try {
+                if (conn == null) {
+                    start.run(); // gone again: play() fails it
+                } else {
+                    conn.channel().eventLoop().execute(start);
+                }
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                result.completeExceptionally(new IllegalStateException("relay shut down", e));
+            }
+        });
+        return result;
+    }
+
     /** Sets the deferral handling of the SENDs this (offerer) leg's endpoint sends; once. */
     synchronized void standIn(StandInSession session) {
         if (role != Role.OFFERER) {
@@ -290,6 +337,7 @@ public final class RelayLeg {
     /** Detaches the leg; closes the relay's own connection when no other session uses it. */
     void close() {
         closed = true;
+        connected.completeExceptionally(new IllegalStateException("session closed"));
         CompletableFuture<Void> c = connecting;
         if (c != null && !c.isDone()) {
             c.completeExceptionally(new IllegalStateException("session closed"));

@@ -154,7 +154,8 @@ public final class DeferredDelivery implements AutoCloseable {
         this.metrics.inFlightGauge(inFlight);
         this.slots = new Semaphore(settings.maxInFlight());
         this.notices = ImdnNotices.withRandomIds(clock, policy);
-        this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored, this::declinedWhileStored);
+        this.intake = new DeferralIntake(store, policy, clock, metrics, this::transferStored, this::declinedWhileStored,
+                new DeferralIntake.Serving(settings.nodeId(), settings.lease(), notices, registry::isRegistered));
         int threads = engineThreads(store.config().poolSize());
         this.executor = new ScheduledThreadPoolExecutor(threads, daemon("pf-deferral-"));
         this.executor.setRemoveOnCancelPolicy(true);

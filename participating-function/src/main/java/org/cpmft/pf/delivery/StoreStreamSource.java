@@ -19,7 +19,7 @@ import org.cpmft.msrp.relay.StoredStreamSource;
  * previous. The I/O thread waits for the store only when the relay outruns it, or for an offset
  * other than the next one (a resumed or retried chunk). Memory: at most two windows per delivery.
  */
-final class StoreStreamSource implements StoredStreamSource, AutoCloseable {
+public final class StoreStreamSource implements StoredStreamSource, AutoCloseable {
 
     static final int WINDOW = 256 * 1024;
 
@@ -47,7 +47,7 @@ final class StoreStreamSource implements StoredStreamSource, AutoCloseable {
     private volatile CompletableFuture<Window> next;
     private volatile boolean closed;
 
-    StoreStreamSource(long size, String contentType, String messageId, LongFunction<InputStream> open,
+    public StoreStreamSource(long size, String contentType, String messageId, LongFunction<InputStream> open,
                       Executor reader) {
         this(size, contentType, messageId, open, reader, confirmed -> { });
     }
@@ -93,7 +93,7 @@ final class StoreStreamSource implements StoredStreamSource, AutoCloseable {
     }
 
     /** Reads the window starting at {@code from} on the reader; completes when it is in memory. */
-    CompletableFuture<Void> prefetch(long from) {
+    public CompletableFuture<Void> prefetch(long from) {
         if (from >= size) {
             return CompletableFuture.completedFuture(null);
         }

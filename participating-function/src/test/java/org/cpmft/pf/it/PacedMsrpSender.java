@@ -26,6 +26,7 @@ import org.cpmft.msrp.codec.MsrpFrameDecoder;
 import org.cpmft.msrp.message.ByteRange;
 import org.cpmft.msrp.message.ContinuationFlag;
 import org.cpmft.msrp.message.LastMsrpContent;
+import org.cpmft.msrp.message.MsrpContent;
 import org.cpmft.msrp.message.MsrpHeaderNames;
 import org.cpmft.msrp.message.MsrpHeaders;
 import org.cpmft.msrp.message.MsrpObject;
@@ -48,6 +49,7 @@ final class PacedMsrpSender implements AutoCloseable {
     private final Map<String, CompletableFuture<MsrpResponseHead>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile long acknowledged;
+    private volatile long cutAfter = Long.MAX_VALUE;
 
     /** Octets from the start of the file whose chunks were answered 200. */
     long acknowledged() {
@@ -62,14 +64,37 @@ final class PacedMsrpSender implements AutoCloseable {
      */
     long send(byte[] content, String pfPath, String ownPath, int chunkSize, Duration pause)
             throws IOException, InterruptedException {
+        return send(content, 0, pfPath, ownPath, chunkSize, pause);
+    }
+
+    /**
+     * Makes the next {@link #send} stop once at least {@code octets} are acknowledged: it writes the
+     * head and half the body of the next chunk, then resets the connection (RST), as a sender whose
+     * process is killed in the middle of a chunk.
+     */
+    void cutAfter(long octets) {
+        this.cutAfter = octets;
+    }
+
+    /**
+     * As {@link #send(byte[], String, String, int, Duration)} from the 0-based offset {@code from}
+     * (a resumed transfer, RFC 5547 section 9): Byte-Range starts at {@code from + 1}.
+     *
+     * @return the octets from the start of the file acknowledged, which is all of them
+     */
+    long send(byte[] content, long from, String pfPath, String ownPath, int chunkSize, Duration pause)
+            throws IOException, InterruptedException {
         List<MsrpUri> toPath = MsrpUri.parsePath(pfPath.trim());
         MsrpUri first = toPath.get(0);
         Channel channel = connect(first);
         try {
             String messageId = TransactionIds.next();
-            long position = 0;
+            long position = from;
             do {
                 long end = Math.min(content.length, position + chunkSize);
+                if (acknowledged >= cutAfter) {
+                    cut(channel, toPath, ownPath, messageId, content, position, end);
+                }
                 String tid = TransactionIds.next();
                 MsrpHeaders h = new MsrpHeaders()
                         .add(MsrpHeaderNames.TO_PATH, MsrpUri.formatPath(toPath))
@@ -98,6 +123,24 @@ final class PacedMsrpSender implements AutoCloseable {
         } finally {
             channel.close();
         }
+    }
+
+    private void cut(Channel channel, List<MsrpUri> toPath, String ownPath, String messageId, byte[] content,
+                     long position, long end) throws IOException, InterruptedException {
+        MsrpHeaders h = new MsrpHeaders()
+                .add(MsrpHeaderNames.TO_PATH, MsrpUri.formatPath(toPath))
+                .add(MsrpHeaderNames.FROM_PATH, ownPath)
+                .add(MsrpHeaderNames.MESSAGE_ID, messageId)
+                .add(MsrpHeaderNames.BYTE_RANGE, new ByteRange(position + 1, end, content.length).format())
+                .add(MsrpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+        channel.write(new MsrpRequestHead(TransactionIds.next(), MsrpRequestHead.SEND, h, true));
+        channel.writeAndFlush(new MsrpContent(Unpooled.wrappedBuffer(content, (int) position,
+                        (int) ((end - position) / 2))))
+                .awaitUninterruptibly(5, TimeUnit.SECONDS);
+        Thread.sleep(200); // let the PF read the half chunk
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        throw new IOException("connection reset in the chunk starting at octet " + (position + 1));
     }
 
     private MsrpResponseHead await(CompletableFuture<MsrpResponseHead> response, String tid)
