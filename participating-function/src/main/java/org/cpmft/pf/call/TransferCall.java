@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.cpmft.pf.cpm.policy.DeferralCause;
-import org.cpmft.pf.cpm.sdp.FileTransferStream;
 import org.cpmft.pf.cpm.sdp.SdpSession;
 import org.cpmft.pf.media.MediaAnchoring;
 import org.cpmft.pf.media.TransferDeferral;
@@ -217,12 +216,9 @@ public final class TransferCall {
         if (offer == null) {
             return "-";
         }
+        // The raw attribute: a log key needs no RFC 5547 parse of the m-line on every call.
         for (int index : offer.fileTransferStreams()) {
-            try {
-                return FileTransferStream.of(offer, index).fileTransferId();
-            } catch (IllegalArgumentException malformed) {
-                return "-";
-            }
+            return offer.media(index).fileTransferId().orElse("-");
         }
         return "-";
     }
