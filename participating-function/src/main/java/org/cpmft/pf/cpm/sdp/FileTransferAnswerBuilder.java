@@ -25,33 +25,18 @@ public final class FileTransferAnswerBuilder {
      *                  be taken (the PF has no file to give to a pull)
      */
     public static SdpSession accept(SdpSession offer, String host, long sessionId, Map<Integer, String> accepted) {
-        Connection c = Connection.forHost(host);
-        StringBuilder sdp = new StringBuilder()
-                .append("v=0").append(CRLF)
-                .append("o=- ").append(sessionId).append(" 1 ").append(c.format()).append(CRLF)
-                .append("s=-").append(CRLF)
-                .append("c=").append(c.format()).append(CRLF)
-                .append("t=0 0").append(CRLF);
+        StringBuilder sdp = AnswerLines.session(host, sessionId);
         for (int i = 0; i < offer.media().size(); i++) {
             MediaDescription m = offer.media(i);
             String uri = accepted.get(i);
             if (uri == null) {
-                sdp.append("m=").append(m.mediaLine().withPort(0).format()).append(CRLF);
+                AnswerLines.refused(sdp, m);
                 continue;
             }
             if (offer.direction(i) != Direction.SENDONLY || !m.isFileTransfer()) {
                 throw new IllegalArgumentException("m-line " + (i + 1) + " is not a file push the PF can take");
             }
-            if (!MsrpUris.isValid(uri)) {
-                throw new IllegalArgumentException("bad MSRP URI for m-line " + (i + 1) + ": " + uri);
-            }
-            sdp.append("m=").append(m.mediaLine().withPort(java.net.URI.create(uri).getPort()).format()).append(CRLF);
-            sdp.append("a=").append(Direction.RECVONLY.attributeName()).append(CRLF);
-            List<String> types = m.acceptTypes().isEmpty() ? List.of("*") : m.acceptTypes();
-            sdp.append("a=accept-types:").append(String.join(" ", types)).append(CRLF);
-            if (!m.acceptWrappedTypes().isEmpty()) {
-                sdp.append("a=accept-wrapped-types:").append(String.join(" ", m.acceptWrappedTypes())).append(CRLF);
-            }
+            AnswerLines.accepted(sdp, m, i, uri, Direction.RECVONLY);
             sdp.append("a=path:").append(uri).append(CRLF);
             m.attribute("file-selector").ifPresent(v -> sdp.append("a=file-selector:").append(v).append(CRLF));
             m.attribute("file-transfer-id").ifPresent(v -> sdp.append("a=file-transfer-id:").append(v).append(CRLF));

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class ResumeAnswerBuilder {
 
-    private static final String CRLF = "\r\n";
+    private static final String CRLF = AnswerLines.CRLF;
 
     /**
      * One answered stream.
@@ -30,34 +30,18 @@ public final class ResumeAnswerBuilder {
     }
 
     public static SdpSession answer(SdpSession offer, String host, long sessionId, Map<Integer, Answered> answered) {
-        Connection c = Connection.forHost(host);
-        StringBuilder sdp = new StringBuilder()
-                .append("v=0").append(CRLF)
-                .append("o=- ").append(sessionId).append(" 1 ").append(c.format()).append(CRLF)
-                .append("s=-").append(CRLF)
-                .append("c=").append(c.format()).append(CRLF)
-                .append("t=0 0").append(CRLF);
+        StringBuilder sdp = AnswerLines.session(host, sessionId);
         for (int i = 0; i < offer.media().size(); i++) {
             MediaDescription m = offer.media(i);
             Answered a = answered.get(i);
             if (a == null) {
-                sdp.append("m=").append(m.mediaLine().withPort(0).format()).append(CRLF);
+                AnswerLines.refused(sdp, m);
                 continue;
             }
             if (!m.isFileTransfer() || offer.direction(i).answer() != a.direction()) {
                 throw new IllegalArgumentException("m-line " + (i + 1) + " cannot be answered " + a.direction());
             }
-            if (!MsrpUris.isValid(a.relayUri())) {
-                throw new IllegalArgumentException("bad MSRP URI for m-line " + (i + 1) + ": " + a.relayUri());
-            }
-            sdp.append("m=").append(m.mediaLine().withPort(java.net.URI.create(a.relayUri()).getPort()).format())
-                    .append(CRLF);
-            sdp.append("a=").append(a.direction().attributeName()).append(CRLF);
-            List<String> types = m.acceptTypes().isEmpty() ? List.of("*") : m.acceptTypes();
-            sdp.append("a=accept-types:").append(String.join(" ", types)).append(CRLF);
-            if (!m.acceptWrappedTypes().isEmpty()) {
-                sdp.append("a=accept-wrapped-types:").append(String.join(" ", m.acceptWrappedTypes())).append(CRLF);
-            }
+            AnswerLines.accepted(sdp, m, i, a.relayUri(), a.direction());
             sdp.append("a=path:").append(a.relayUri()).append(CRLF);
             sdp.append("a=file-selector:").append(a.fileSelector()).append(CRLF);
             m.attribute("file-transfer-id").ifPresent(v -> sdp.append("a=file-transfer-id:").append(v).append(CRLF));
