@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.cpmft.pf.cpm.role.Role;
 import org.junit.jupiter.api.AfterAll;
@@ -148,22 +144,22 @@ class CallPathsIT {
         run(role, "c-reinvite-pf-accepted", "deferral-recipient-480.xml", false, Map.of(
                 "ft_name", file.getFileName().toString(), "ft_size", Integer.toString(content.length),
                 "msrp_path", senderPath, "msrp_cmd", sendCmd));
-        assertThat(Files.readString(sent)).as("the sender's MSRP through the PF").contains("sha256=" + sha256(content));
+        assertThat(Files.readString(sent)).as("the sender's MSRP through the PF").contains("sha256=" + DeferralIT.sha256(content));
 
         String recipientPath = "msrp://127.0.0.1:" + FreePorts.next() + "/bob" + FreePorts.next() + ";tcp";
         Path received = dir.resolve("added-" + role + ".received.bin");
-        try (ProcessUnderTest receiver = receiver(recipientPath, received);
+        try (ProcessUnderTest receiver = DeferralIT.receiver(dir, recipientPath, received.getFileName().toString());
              ProcessUnderTest uas = ProcessUnderTest.start("sipp-recipient-" + role, List.of("sipp", "-sf",
                      SCENARIOS.resolve("ft-uas-recipient.xml").toString(), "-i", "127.0.0.1", "-p",
                      Integer.toString(NEXT_HOP.get(role)), "-m", "1", "-nostdin", "-timeout", "60s",
                      "-key", "msrp_path", recipientPath), Map.of(), dir)) {
-            register(pf, "sip:bob@example.net", "urn:gsma:imei:35999999-999999-0");
+            DeferralIT.register(dir, pf, "sip:bob@example.net", "urn:gsma:imei:35999999-999999-0");
             assertThat(uas.awaitExit(STEP)).as("recipient of the delivery\n%s\nPF:\n%s", uas.output(),
                     pf.process().output()).isZero();
             assertThat(receiver.awaitExit(STEP)).as("MSRP receiver\n%s", receiver.output()).isZero();
         }
-        assertThat(sha256(Files.readAllBytes(received))).as("the file added by re-INVITE, delivered from the store")
-                .isEqualTo(sha256(content));
+        assertThat(DeferralIT.sha256(Files.readAllBytes(received))).as("the file added by re-INVITE, delivered from the store")
+                .isEqualTo(DeferralIT.sha256(content));
     }
 
     /** CPM call paths are normal flows: one log line each at most, never a stack trace or an ERROR. */
@@ -180,29 +176,5 @@ class CallPathsIT {
             }
             assertThat(bad).as("PF %s output:\n%s", e.getKey(), out).isEmpty();
         }
-    }
-
-    private static ProcessUnderTest receiver(String msrpPath, Path out) throws Exception {
-        Matcher m = Pattern.compile("msrp://([^:/]+):(\\d+)/([^;]+);tcp").matcher(msrpPath);
-        assertThat(m.matches()).isTrue();
-        ProcessUnderTest receiver = ProcessUnderTest.start("msrp-receive-" + out.getFileName(),
-                ProcessUnderTest.javaJar("msrp", "receive", "--listen", m.group(1) + ":" + m.group(2),
-                        "--session-id", m.group(3), "--out", out.toString(), "--timeout", "40s"), Map.of(), dir);
-        receiver.awaitLine(l -> l.startsWith("listening"), STEP);
-        return receiver;
-    }
-
-    private static void register(PfUnderTest pf, String user, String instance) throws Exception {
-        try (ProcessUnderTest register = ProcessUnderTest.start("sipp-3rd-party-register", List.of("sipp",
-                "-sf", SCENARIOS.resolve("third-party-register.xml").toString(), "127.0.0.1:" + pf.sipPort,
-                "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-m", "1", "-nostdin",
-                "-timeout", "30s", "-key", "user", user, "-key", "expires", "3600", "-key", "instance", instance),
-                Map.of(), dir)) {
-            assertThat(register.awaitExit(STEP)).as("REGISTER %s\n%s", user, register.output()).isZero();
-        }
-    }
-
-    private static String sha256(byte[] content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 }

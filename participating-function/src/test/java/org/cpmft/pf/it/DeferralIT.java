@@ -184,7 +184,7 @@ class DeferralIT {
     }
 
     /** The S-CSCF's third-party REGISTER of one device of the user. */
-    private static void register(Path dir, PfUnderTest pf, String user, String instance) throws Exception {
+    static void register(Path dir, PfUnderTest pf, String user, String instance) throws Exception {
         try (ProcessUnderTest register = ProcessUnderTest.start("sipp-3rd-party-register", List.of("sipp",
                 "-sf", SCENARIOS.resolve("third-party-register.xml").toString(), "127.0.0.1:" + pf.sipPort,
                 "-i", "127.0.0.1", "-p", Integer.toString(FreePorts.next()), "-m", "1", "-nostdin",
